@@ -1,0 +1,66 @@
+// The role provider contract: the only thing the rest of pipe knows about a model.
+// Providers (fake, openai) implement it; nothing outside src/providers/ knows which runs.
+import type { ChatMessage, Effort, ProviderName, RoleMode, RoleName, Tier, Usage } from '../runner/types.js';
+
+export interface ProviderRequest {
+  role: RoleName;
+  model: string;
+  tier: Tier;
+  reasoningEffort: Effort;
+  maxOutputTokens: number;
+  messages: ChatMessage[];
+  /** What the answer must be; providers may use it for response formatting hints. */
+  expect: RoleMode;
+  signal?: AbortSignal;
+}
+
+export interface ProviderResponse {
+  text: string;
+  /** 'stop', 'length', 'content_filter', … as the provider reports it. */
+  finishReason: string;
+  usage: Usage;
+  /** The tier the response reports as actually used (null when the provider says nothing). */
+  tierServed: string | null;
+  requestId: string | null;
+  durationMs: number;
+}
+
+export type ProviderErrorKind =
+  | 'tier_unavailable'
+  | 'rate_limited'
+  | 'timeout'
+  | 'refused'
+  | 'truncated'
+  | 'bad_request'
+  | 'auth'
+  | 'server_error'
+  | 'network';
+
+/** A typed provider failure. `billed` usage is what the provider charged for the failed call. */
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly status: number | null;
+  readonly requestId: string | null;
+  readonly billed: Usage | null;
+  readonly tierRequested: string;
+
+  constructor(
+    kind: ProviderErrorKind,
+    message: string,
+    options: { status?: number | null; requestId?: string | null; billed?: Usage | null; tierRequested: string; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProviderError';
+    this.kind = kind;
+    this.status = options.status ?? null;
+    this.requestId = options.requestId ?? null;
+    this.billed = options.billed ?? null;
+    this.tierRequested = options.tierRequested;
+  }
+}
+
+export interface RoleProvider {
+  readonly name: ProviderName;
+  /** Sends one request at one tier. Throws ProviderError on failure. Tier fallback is the caller's (src/providers/tiers.ts). */
+  complete(request: ProviderRequest): Promise<ProviderResponse>;
+}

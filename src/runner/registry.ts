@@ -1,0 +1,37 @@
+// Maps `uses` to step modules. Built-in step types load lazily (one file each in
+// src/steps/); tests and extensions register more with registerStep().
+import type { StepModule } from './types.js';
+
+export const BUILTIN_STEP_TYPES = ['route', 'budget', 'propose', 'gate', 'apply', 'validate', 'rollback', 'escalate'] as const;
+
+type Loader = () => Promise<StepModule<never>>;
+
+const builtinLoaders: Record<string, Loader> = {
+  // One line per built-in step type: `name: async () => (await import('../steps/name.js')).step,`
+};
+
+const registered = new Map<string, StepModule<never>>();
+
+/** Adds (or replaces) a step type; used by tests and extensions. */
+export function registerStep(module: StepModule<never>): void {
+  registered.set(module.type, module);
+}
+
+export function unregisterStep(type: string): void {
+  registered.delete(type);
+}
+
+/** Every step type name `uses` may name. */
+export function knownStepTypes(): string[] {
+  return [...new Set([...BUILTIN_STEP_TYPES, ...Object.keys(builtinLoaders), ...registered.keys()])].sort();
+}
+
+export function isKnownStepType(type: string): boolean {
+  return registered.has(type) || type in builtinLoaders;
+}
+
+/** The module for `uses`, or undefined when no such step type exists. */
+export async function loadStep(type: string): Promise<StepModule<Record<string, unknown>> | undefined> {
+  const module = registered.get(type) ?? (type in builtinLoaders ? await builtinLoaders[type]() : undefined);
+  return module as StepModule<Record<string, unknown>> | undefined;
+}

@@ -1,0 +1,371 @@
+/* Generated from schemas/ by scripts/gen-types.mjs — do not edit by hand; run `npm run gen:types`. */
+
+/**
+ * Reasoning effort.
+ */
+export type Effort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+/**
+ * OpenAI service tier.
+ */
+export type Tier = 'auto' | 'default' | 'flex' | 'scale' | 'priority';
+/**
+ * A capability role.
+ */
+export type RoleName =
+  | 'mechanical_worker'
+  | 'classification_worker'
+  | 'simple_builder'
+  | 'general_builder'
+  | 'coding_optimized_builder'
+  | 'frontier_reviewer'
+  | 'emergency_pro_reviewer';
+
+/**
+ * Roles, routing, pricing, budgets, limits, service tiers, safety, validators and convergence. Several policy files merge in order: later wins, maps deep-merge, arrays replace.
+ */
+export interface Policy {
+  /**
+   * Document format version; always pipe/v1.
+   */
+  apiVersion: 'pipe/v1';
+  /**
+   * Document kind.
+   */
+  kind: 'Policy';
+  /**
+   * Policy name, for messages.
+   */
+  name?: string;
+  /**
+   * What this policy is for.
+   */
+  description?: string;
+  /**
+   * Capability roles by name.
+   */
+  roles?: {
+    [k: string]: Role;
+  };
+  /**
+   * Ordered rules; the first whose when is true picks the role.
+   */
+  routing?: RoutingRule[];
+  pricing?: Pricing;
+  budget?: Budget;
+  limits?: Limits;
+  policy?: TierPolicy;
+  safety?: Safety;
+  /**
+   * Validators by name; tasks list these names.
+   */
+  validators?: {
+    [k: string]: Validator;
+  };
+  validation?: Validation;
+  convergence?: Convergence;
+  escalation?: Escalation;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Policy`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | 'pipe/v1'
+    | 'Policy'
+    | string
+    | {
+        [k: string]: Role;
+      }
+    | RoutingRule[]
+    | Pricing
+    | Budget
+    | Limits
+    | TierPolicy
+    | Safety
+    | {
+        [k: string]: Validator;
+      }
+    | Validation
+    | Convergence
+    | Escalation
+    | undefined;
+}
+/**
+ * A capability role: which model answers, how, and with what caps.
+ */
+export interface Role {
+  /**
+   * What the role is for.
+   */
+  description?: string;
+  /**
+   * Provider for this role; default: the Config's provider.
+   */
+  provider?: 'fake' | 'openai';
+  /**
+   * Model name sent to the provider; must have a price in pricing.
+   */
+  model?: string;
+  /**
+   * patch: the answer must be a diff or JSON patch; diagnosis: prose, never a patch; label: one classification label.
+   */
+  mode?: 'patch' | 'diagnosis' | 'label';
+  reasoning_effort?: Effort;
+  /**
+   * Output-token cap for one call (reasoning tokens included).
+   */
+  max_output_tokens?: number;
+  /**
+   * A person must approve each call (TTY prompt or --approve <role>).
+   */
+  manual_approval?: boolean;
+  /**
+   * For diagnosis-mode reviewers: also accept a patch.
+   */
+  allow_patch?: boolean;
+  service_tier?: TierPreference;
+}
+/**
+ * Which service tier to ask for, and what to fall back to when it is unavailable.
+ */
+export interface TierPreference {
+  preferred?: Tier;
+  fallback?: Tier;
+  /**
+   * Only when true may the priority tier be requested.
+   */
+  allow_priority?: boolean;
+}
+export interface RoutingRule {
+  /**
+   * Rule name shown by pipe plan and recorded in the route output.
+   */
+  name?: string;
+  /**
+   * JSONata over { task, intent, attempt, escalation_depth, last_verdict } yielding true or false.
+   */
+  when: string;
+  role: RoleName;
+}
+/**
+ * Prices per model and service tier. A model or tier with no price is a configuration error before any call.
+ */
+export interface Pricing {
+  /**
+   * Date the prices were taken (YYYY-MM-DD).
+   */
+  as_of?: string;
+  /**
+   * Where the prices came from.
+   */
+  source?: string;
+  /**
+   * Model name → tier → price.
+   */
+  models?: {
+    [k: string]: {
+      [k: string]: Price;
+    };
+  };
+}
+export interface Price {
+  /**
+   * USD per 1M input tokens.
+   */
+  input_usd_per_1m: number;
+  /**
+   * USD per 1M cached input tokens (default: the input price).
+   */
+  cached_input_usd_per_1m?: number;
+  /**
+   * USD per 1M output tokens, reasoning included.
+   */
+  output_usd_per_1m: number;
+}
+/**
+ * Spending limits in USD; spend counted = settled actual costs + open reservations.
+ */
+export interface Budget {
+  /**
+   * Most the whole project (everything sharing the ledger scope) may spend.
+   */
+  project_total_budget_usd?: number;
+  /**
+   * Most each role may spend.
+   */
+  role_budgets_usd?: {
+    [k: string]: number;
+  };
+  /**
+   * Most one task may spend (a task's own budget.max_usd may only lower it).
+   */
+  task_budget_usd?: number;
+  /**
+   * Wall-clock limit for one run, seconds.
+   */
+  max_runtime_s?: number;
+}
+/**
+ * Per-call and per-patch size limits.
+ */
+export interface Limits {
+  /**
+   * Input tokens one call may send.
+   */
+  max_input_tokens_per_call?: number;
+  /**
+   * Output tokens one call may ask for (the role's cap is clamped to it).
+   */
+  max_output_tokens_per_call?: number;
+  /**
+   * Characters of file context one call may carry.
+   */
+  max_context_chars_per_call?: number;
+  /**
+   * Largest patch the gate accepts, bytes.
+   */
+  max_patch_bytes?: number;
+}
+/**
+ * Service-tier and reasoning-effort policy.
+ */
+export interface TierPolicy {
+  builder_service_tier_preference?: TierPreference;
+  reviewer_service_tier_preference?: TierPreference;
+  /**
+   * Reasoning effort defaults; a role's own reasoning_effort wins.
+   */
+  reasoning_effort?: {
+    default?: Effort;
+  };
+}
+/**
+ * What patches and subprocesses may do.
+ */
+export interface Safety {
+  /**
+   * argv[0] of every subprocess must be one of these.
+   */
+  allowed_executables?: string[];
+  /**
+   * Globs no patch may touch (.git/** and .pipe/** always).
+   */
+  forbidden_paths?: string[];
+  /**
+   * Patches may delete files.
+   */
+  allow_deletes?: boolean;
+  /**
+   * Patches may rename or copy files.
+   */
+  allow_renames?: boolean;
+  /**
+   * Patches may create files.
+   */
+  allow_new_files?: boolean;
+  /**
+   * Patches may change file modes.
+   */
+  allow_mode_changes?: boolean;
+  /**
+   * Patches may carry binary changes.
+   */
+  allow_binary?: boolean;
+  /**
+   * Patches may create symlinks.
+   */
+  allow_symlinks?: boolean;
+  /**
+   * Patches may touch files with uncommitted changes (the checkpoint keeps the user's version).
+   */
+  allow_dirty_files?: boolean;
+  /**
+   * Most files one patch may touch.
+   */
+  max_files_per_patch?: number;
+}
+export interface Validator {
+  /**
+   * Command and arguments; no shell. argv[0] must be in safety.allowed_executables.
+   *
+   * @minItems 1
+   */
+  argv: [string, ...string[]];
+  /**
+   * Kill the process group after this many seconds.
+   */
+  timeout_s?: number;
+  /**
+   * How the output is turned into failures.
+   */
+  parser?: 'ruff' | 'mypy' | 'pytest' | 'tsc' | 'eslint' | 'exit-code';
+  /**
+   * Working directory relative to the repo root; must stay inside it.
+   */
+  cwd?: string;
+  /**
+   * Extra environment variables (names that look like credentials are refused).
+   */
+  env?: {
+    [k: string]: string;
+  };
+  /**
+   * Cheap validators start first.
+   */
+  cost?: 'cheap' | 'normal' | 'expensive';
+  /**
+   * Cap on captured stdout and stderr each (default 1 MiB).
+   */
+  max_output_bytes?: number;
+}
+/**
+ * How validators run together.
+ */
+export interface Validation {
+  /**
+   * Stop the remaining validators after the first failure.
+   */
+  fail_fast?: boolean;
+  /**
+   * Validators run at once (default: the core count).
+   */
+  max_parallel?: number;
+  /**
+   * Also run the built-in patch-safety validator after apply.
+   */
+  patch_safety?: boolean;
+}
+/**
+ * Thresholds for the progress / stall / divergence verdict between attempts.
+ */
+export interface Convergence {
+  /**
+   * The same failure signature this many attempts in a row is a stall.
+   */
+  stall_repeats?: number;
+  /**
+   * Fraction of failures that must go away between attempts to count as progress.
+   */
+  min_improvement?: number;
+  /**
+   * A diff this many times larger than the previous attempt's is divergence.
+   */
+  max_diff_growth?: number;
+}
+/**
+ * Escalation to reviewer roles.
+ */
+export interface Escalation {
+  /**
+   * How many reviewer levels may be asked (1: frontier_reviewer; 2: then emergency_pro_reviewer).
+   */
+  max_depth?: number;
+  /**
+   * Ask a reviewer for a diagnosis when budget allows; false writes only the packet.
+   */
+  ask_reviewer?: boolean;
+}

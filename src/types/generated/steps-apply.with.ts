@@ -1,0 +1,11 @@
+/* Generated from schemas/ by scripts/gen-types.mjs — do not edit by hand; run `npm run gen:types`. */
+
+/**
+ * Arguments of the apply step: checkpoints, then applies the gated patch.
+ */
+export interface ApplyWith {
+  /**
+   * Override safety.allow_dirty_files for this step (it can only be narrowed to false).
+   */
+  allow_dirty_files?: boolean;
+}

@@ -1,0 +1,11 @@
+/* Generated from schemas/ by scripts/gen-types.mjs — do not edit by hand; run `npm run gen:types`. */
+
+/**
+ * Arguments of the gate step: checks the proposal before anything is written.
+ */
+export interface GateWith {
+  /**
+   * Run git apply --check after the path and size checks.
+   */
+  git_apply_check?: boolean;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts file in its own process (uvu + tsx), a few at a time,
+// and ends with the one line CI reads: `N passed, N failed`.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const filter = process.argv.slice(2);
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (name === 'fixtures' || name === 'node_modules') continue;
+    if (statSync(full).isDirectory()) out.push(...findTests(full));
+    else if (name.endsWith('.test.ts')) out.push(full);
+  }
+  return out;
+}
+
+const files = findTests(join(root, 'test')).filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)));
+const strip = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+function runFile(file) {
+  return new Promise((resolvePromise) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, NODE_DISABLE_COLORS: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60 * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const text = strip(out);
+      const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+      const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+      const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
+      let result;
+      if (Number.isNaN(total) || Number.isNaN(passed)) result = { passed: 0, failed: 1, skipped: 0, crashed: true };
+      else result = { passed, failed: total - passed - skipped, skipped };
+      if (code !== 0 && result.failed === 0) result.failed = 1;
+      resolvePromise({ file, code, text, ms: Date.now() - started, ...result });
+    });
+  });
+}
+
+const width = Math.max(1, Math.min(Number(process.env.PIPE_TEST_JOBS) || availableParallelism(), 4));
+const queue = [...files];
+const results = [];
+async function worker() {
+  while (queue.length) {
+    const file = queue.shift();
+    const r = await runFile(file);
+    results.push(r);
+    const name = relative(root, file);
+    const mark = r.failed ? 'FAIL' : 'ok  ';
+    console.log(`${mark} ${name}  (${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}, ${r.ms} ms)`);
+    if (r.failed) console.log(r.text.split('\n').map((l) => `     ${l}`).join('\n'));
+  }
+}
+await Promise.all(Array.from({ length: width }, worker));
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+const skipped = results.reduce((n, r) => n + r.skipped, 0);
+if (files.length === 0) console.log('no test files found');
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || files.length === 0 ? 1 : 0);
