@@ -3,6 +3,8 @@
 // every side effect through `ctx.services`.
 import type { ErrorCode } from '../errors.js';
 import type { Exec } from '../exec/run.js';
+import type { Ledger } from '../budget/types.js';
+import type { RoleProvider } from '../providers/contract.js';
 import type { Config, Policy, Task, Effort, RoleName, Tier, Step as PipelineStep } from '../types/generated/index.js';
 
 export type { RoleName, Tier, Effort };
@@ -263,6 +265,10 @@ export interface RunServices {
   records: RunRecords;
   progress: Progress;
   approve: Approver;
+  /** The budget ledger, opened on first use and closed by the runner at the end. */
+  ledger(): Promise<Ledger>;
+  /** The provider for a role's provider name (fake replays the task's script in order). */
+  provider(name: ProviderName): RoleProvider;
 }
 
 export interface RunInfo {

@@ -1,0 +1,44 @@
+// The shape of .pipe/runs/<run-id>/state.json (DSL.md §5), rewritten atomically after every step.
+import type { RunStatus, StepStatus } from '../runner/types.js';
+
+export interface StepRecord {
+  id: string;
+  uses: string;
+  attempt: number;
+  status: StepStatus;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  message: string | null;
+  code: string | null;
+  output: Record<string, unknown> | null;
+  /** true for steps of the pipeline's finally list. */
+  finally: boolean;
+}
+
+export interface RunState {
+  run_id: string;
+  task_id: string;
+  task_file: string;
+  pipeline: string;
+  repo: string;
+  records_dir: string;
+  provider: string;
+  dry_run: boolean;
+  status: RunStatus;
+  exit_code: number | null;
+  attempts: number;
+  max_attempts: number;
+  escalation_depth: number;
+  verdict: string | null;
+  cost_usd: number;
+  files_changed: string[];
+  current_step: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error: { code: string; message: string } | null;
+  pid: number;
+  steps: StepRecord[];
+}
