@@ -3,19 +3,37 @@
 
 const ALLOWED_NAMES = new Set([
   'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TERM', 'TZ', 'TMPDIR', 'TMP', 'TEMP',
-  'PYENV_ROOT', 'PYENV_VERSION', 'VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED',
-  'NODE_PATH', 'NODE_OPTIONS_SAFE', 'CI', 'NO_COLOR', 'FORCE_COLOR',
+  'PYENV_ROOT', 'PYENV_VERSION', 'VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHASHSEED',
+  'NODE_PATH', 'CI', 'NO_COLOR', 'FORCE_COLOR',
   'GIT_CONFIG_NOSYSTEM', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL',
 ]);
 const ALLOWED_PREFIXES = ['LC_'];
-const SECRET_LIKE = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE)/i;
+const SECRET_LIKE = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE|_PAT$|^PAT_)/i;
+
+/**
+ * Set for every child: Python must not leave __pycache__ (or pytest its cache) in the
+ * user's tree, which would show up as files the run created.
+ */
+export const FIXED_CHILD_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PYTHONDONTWRITEBYTECODE: '1',
+  PYTHONUNBUFFERED: '1',
+});
 
 /** True when a variable name looks like it could hold a credential. */
 export function isSecretName(name: string): boolean {
   return SECRET_LIKE.test(name);
 }
 
-/** Builds a scrubbed environment: allowlisted names from `base`, plus `extra`, minus anything secret-looking. */
+/** Names in `extra` that buildChildEnv would drop because they look like credentials. */
+export function secretNamesIn(extra: Record<string, string>): string[] {
+  return Object.keys(extra).filter(isSecretName).sort();
+}
+
+/**
+ * Builds a scrubbed environment: allowlisted names from `base`, the fixed child settings,
+ * then `extra`, minus anything secret-looking (also in `extra`: a policy cannot opt a
+ * credential back in).
+ */
 export function buildChildEnv(
   base: NodeJS.ProcessEnv = process.env,
   extra: Record<string, string> = {},
@@ -25,8 +43,9 @@ export function buildChildEnv(
     if (value === undefined || isSecretName(name)) continue;
     if (ALLOWED_NAMES.has(name) || ALLOWED_PREFIXES.some((p) => name.startsWith(p))) env[name] = value;
   }
+  Object.assign(env, FIXED_CHILD_ENV);
   for (const [name, value] of Object.entries(extra)) {
-    if (isSecretName(name)) continue;
+    if (isSecretName(name) || typeof value !== 'string') continue;
     env[name] = value;
   }
   return env;

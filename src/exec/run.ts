@@ -1,7 +1,8 @@
 // The one subprocess wrapper: argv arrays, no shell, an executable allowlist, a timeout
 // that kills the whole process group, capped output and a scrubbed environment.
 import { execa } from 'execa';
-import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { basename, delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PipeError } from '../errors.js';
 import { buildChildEnv } from './env.js';
@@ -49,13 +50,15 @@ export type Exec = (request: ExecRequest) => Promise<ExecResult>;
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
+/** Keeps the first `cap` bytes and drains the rest, so a runaway printer cannot grow memory. */
 function collectCapped(stream: Readable | null | undefined, cap: number): Promise<{ text: string; truncated: boolean }> {
   return new Promise((resolvePromise) => {
     if (!stream) return resolvePromise({ text: '', truncated: false });
     const chunks: Buffer[] = [];
     let kept = 0;
     let truncated = false;
-    stream.on('data', (chunk: Buffer) => {
+    let settled = false;
+    stream.on('data', (chunk: Buffer | Uint8Array) => {
       if (kept >= cap) {
         truncated = true;
         return;
@@ -66,31 +69,99 @@ function collectCapped(stream: Readable | null | undefined, cap: number): Promis
       chunks.push(Buffer.from(piece));
       kept += piece.length;
     });
-    const done = () => resolvePromise({ text: Buffer.concat(chunks).toString('utf8'), truncated });
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      resolvePromise({ text: Buffer.concat(chunks).toString('utf8'), truncated });
+    };
     stream.on('end', done);
     stream.on('close', done);
     stream.on('error', done);
   });
 }
 
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds a bare command name on PATH, skipping relative entries ('' and '.') and entries
+ * inside the repository: validators run in a tree the model wrote, and a patch must not be
+ * able to plant its own `python3` there.
+ */
+export function resolveExecutable(name: string, pathValue: string | undefined, root?: string): string | null {
+  const realRoot = root === undefined ? undefined : realOrResolved(root);
+  for (const dir of (pathValue ?? '').split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue;
+    if (realRoot !== undefined && isInside(realRoot, realOrResolved(dir))) continue;
+    const candidate = join(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
 function checkRequest(request: ExecRequest): void {
-  if (!Array.isArray(request.argv) || request.argv.length === 0 || typeof request.argv[0] !== 'string' || !request.argv[0]) {
-    throw new PipeError('E_CONFIG', 'a command needs a non-empty argv array');
+  if (!Array.isArray(request.argv) || request.argv.length === 0 || request.argv.some((a) => typeof a !== 'string') || !request.argv[0]) {
+    throw new PipeError('E_CONFIG', 'a command needs a non-empty argv array of strings');
+  }
+  if (!Number.isFinite(request.timeoutMs) || request.timeoutMs <= 0) {
+    throw new PipeError('E_CONFIG', `command '${request.argv[0]}' needs a positive timeout (got ${request.timeoutMs} ms)`);
   }
   if (request.allowedExecutables) {
     const exe = request.argv[0];
-    if (!request.allowedExecutables.includes(exe) && !request.allowedExecutables.includes(basename(exe))) {
+    // A bare name must match by name; a path must be named exactly, or be an absolute path
+    // outside the repo whose basename is allowed. A `./python3` the model wrote never passes.
+    const list = request.allowedExecutables;
+    const outsideRepo = request.root === undefined || !isInside(realOrResolved(request.root), realOrResolved(exe));
+    const allowed = list.includes(exe) || (exe.includes('/') && isAbsolute(exe) && outsideRepo && list.includes(basename(exe)));
+    if (!allowed) {
       throw new PipeError('E_CONFIG', `executable '${exe}' is not in safety.allowed_executables (${request.allowedExecutables.join(', ') || 'empty'})`, {
-        hint: `add '${basename(exe)}' to safety.allowed_executables in your policy if it is meant to run`,
+        hint: `add '${exe.includes('/') ? exe : basename(exe)}' to safety.allowed_executables in your policy if it is meant to run`,
       });
     }
   }
   if (request.root !== undefined) {
-    const rel = relative(resolve(request.root), resolve(request.cwd));
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new PipeError('E_CONFIG', `working directory '${request.cwd}' is outside the repository '${request.root}'`);
+    const root = realOrResolved(request.root);
+    const cwd = realOrResolved(request.cwd);
+    if (!isInside(root, cwd)) {
+      throw new PipeError('E_CONFIG', `working directory '${request.cwd}' is outside the repository '${request.root}'`, {
+        hint: 'a validator cwd is relative to the repository root and must stay inside it',
+      });
     }
   }
+}
+
+// Process groups still running, killed if pipe itself exits first (execa's own cleanup
+// does not cover detached children).
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const group of liveGroups) killGroup(group);
+    });
+  }
+  liveGroups.add(pid);
 }
 
 function killGroup(pid: number | undefined): void {
@@ -106,15 +177,36 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+function spawnFailure(request: ExecRequest, message: string, started: number): ExecResult {
+  return {
+    argv: request.argv,
+    cwd: request.cwd,
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    timedOut: false,
+    failed: true,
+    spawnError: message,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
 /** Runs one command. Never throws for the command's own failure: that is in the result. */
 export const runCommand: Exec = async (request) => {
   checkRequest(request);
-  const cap = request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const started = performance.now();
-  const [file, ...args] = request.argv;
+  const cap = Math.max(0, request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+  const env = buildChildEnv(process.env, request.env ?? {});
+  const [name, ...args] = request.argv;
+  const file = name.includes('/') ? resolve(request.cwd, name) : resolveExecutable(name, env.PATH, request.root);
+  if (file === null) return spawnFailure(request, `command not found on PATH: ${name}`, started);
+  if (request.signal?.aborted) return { ...spawnFailure(request, 'cancelled before start', started), signal: 'SIGKILL' };
   const child = execa(file, args, {
     cwd: request.cwd,
-    env: buildChildEnv(process.env, request.env ?? {}),
+    env,
     extendEnv: false,
     shell: false,
     reject: false,
@@ -127,23 +219,27 @@ export const runCommand: Exec = async (request) => {
     encoding: 'buffer',
     windowsHide: true,
   });
-  if (request.input !== undefined) child.stdin?.end(request.input);
+  const pid = child.pid;
+  if (pid !== undefined) trackGroup(pid);
+  if (request.input !== undefined) {
+    child.stdin?.on('error', () => undefined); // the command may exit without reading stdin
+    child.stdin?.end(request.input);
+  }
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup(child.pid);
+    killGroup(pid);
   }, request.timeoutMs);
-  const onAbort = () => killGroup(child.pid);
+  const onAbort = () => killGroup(pid);
   request.signal?.addEventListener('abort', onAbort, { once: true });
-  const [out, err, result] = await Promise.all([
-    collectCapped(child.stdout, cap),
-    collectCapped(child.stderr, cap),
-    child,
-  ]);
+  // When the leader exits, whatever it left running in its group goes too: a background
+  // grandchild would otherwise hold the pipes open (and keep running model-written code).
+  child.once('exit', () => killGroup(pid));
+  const [out, err, result] = await Promise.all([collectCapped(child.stdout, cap), collectCapped(child.stderr, cap), child]);
   clearTimeout(timer);
   request.signal?.removeEventListener('abort', onAbort);
-  // Anything the command left behind in its group goes with it.
-  if (timedOut || request.signal?.aborted) killGroup(child.pid);
+  killGroup(pid);
+  if (pid !== undefined) liveGroups.delete(pid);
   const spawnError = result.failed && result.exitCode === undefined && !result.signal ? result.shortMessage : undefined;
   const exitCode = result.exitCode ?? null;
   return {
