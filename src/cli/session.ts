@@ -1,0 +1,93 @@
+// Everything `pipe run` and `pipe plan` load before the runner starts: repo, task,
+// config, merged policy, pipeline, provider readiness. Bad input fails here with exit 2
+// and nothing written.
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { PipeError } from '../errors.js';
+import { git, runCommand } from '../exec/run.js';
+import { checkTaskAgainstPolicy, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
+import { assertProviderReady } from '../providers/index.js';
+import type { Config, Policy, Task } from '../types/generated/index.js';
+import type { ProviderName, ResolvedPipeline } from '../runner/types.js';
+
+export interface SessionFlags {
+  task: string;
+  repo?: string;
+  pipeline?: string;
+  policy?: string[];
+  provider?: string;
+}
+
+export interface Session {
+  repo: string;
+  task: Task;
+  taskFile: string;
+  taskDir: string;
+  config: Config;
+  configFile: string | null;
+  policy: Policy;
+  policyFiles: string[];
+  pipeline: ResolvedPipeline;
+  provider: ProviderName;
+  ledgerLocation: string;
+  project: string;
+}
+
+/** The repository root containing `dir`, or a clear error when it is not a git work tree. */
+export async function findRepoRoot(dir: string): Promise<string> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new PipeError('E_FILE', `repository folder '${dir}' does not exist`, { hint: 'pass --repo <dir> pointing at a git repository' });
+  }
+  const result = await git(runCommand, dir, ['rev-parse', '--show-toplevel']);
+  if (result.failed) {
+    throw new PipeError('E_USAGE', `'${dir}' is not inside a git repository`, { hint: 'pipe works on git repositories: run `git init` there, or pass --repo <dir>' });
+  }
+  return result.stdout.trim();
+}
+
+function resolveTaskFile(task: string, repo: string): string {
+  if (isAbsolute(task)) return task;
+  const fromCwd = resolve(task);
+  if (existsSync(fromCwd)) return fromCwd;
+  const fromRepo = join(repo, task);
+  return existsSync(fromRepo) ? fromRepo : fromCwd;
+}
+
+export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
+  const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
+  const { task, file: taskFile, dir: taskDir } = await loadTask(resolveTaskFile(flags.task, repo));
+  const { config, file: configFile } = await loadConfig(repo);
+  const provider = (flags.provider ?? config.provider ?? 'fake') as ProviderName;
+  if (provider !== 'fake' && provider !== 'openai') {
+    throw new PipeError('E_USAGE', `unknown provider '${provider}'`, { hint: 'use --provider fake or --provider openai' });
+  }
+  assertProviderReady(provider, config, env);
+
+  const configPolicies = (config.policies ?? []).map((p) => (isAbsolute(p) || p.startsWith('@') ? p : join(repo, p)));
+  const localPolicy = join(repo, '.pipe', 'policy.yaml');
+  if (config.policies === undefined && existsSync(localPolicy)) configPolicies.push(localPolicy);
+  const flagPolicies = (flags.policy ?? []).map((p) => resolve(p));
+  const { policy, files: policyFiles } = await loadPolicies([...configPolicies, ...flagPolicies], {
+    useDefault: config.use_default_policy ?? true,
+    baseDir: repo,
+  });
+  const problems = checkTaskAgainstPolicy(task, taskFile, policy);
+  if (problems.length) {
+    throw new PipeError('E_SCHEMA', `${taskFile}: the task does not fit the policy`, { diagnostics: problems });
+  }
+  const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', { fromDir: flags.pipeline ? process.cwd() : taskDir, repo });
+  return {
+    repo,
+    task,
+    taskFile,
+    taskDir,
+    config,
+    configFile,
+    policy,
+    policyFiles,
+    pipeline,
+    provider,
+    ledgerLocation: config.ledger ?? '.pipe/ledger.sqlite',
+    project: config.project ?? 'default',
+  };
+}

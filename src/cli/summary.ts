@@ -1,0 +1,107 @@
+// The end-of-run result: the JSON document `pipe run --json` prints (DSL.md §4) and the
+// summary table people see.
+import { relative } from 'node:path';
+import type { RunOutcome } from '../runner/runner.js';
+import { usd } from './progress.js';
+
+export interface RunResultJson {
+  run_id: string;
+  task_id: string;
+  status: string;
+  exit_code: number;
+  attempts: number;
+  verdict: string | null;
+  cost_usd: number;
+  files_changed: string[];
+  records_dir: string | null;
+  pipeline: string;
+  dry_run: boolean;
+  stopped_before: string | null;
+  cost_by_role: Record<string, number>;
+  error: { code: string; message: string } | null;
+  diagnosis: string | null;
+  steps: { id: string; uses: string; attempt: number; status: string; message: string | null }[];
+  [key: string]: unknown;
+}
+
+export function costByRole(outcome: RunOutcome): Record<string, number> {
+  const byRole: Record<string, number> = {};
+  for (const e of outcome.events.events) {
+    if (e.type !== 'provider.result' || typeof e.role !== 'string') continue;
+    const cost = Number(e.cost_usd ?? 0);
+    byRole[e.role] = Math.round(((byRole[e.role] ?? 0) + (Number.isFinite(cost) ? cost : 0)) * 1e9) / 1e9;
+  }
+  return byRole;
+}
+
+export function runResultJson(outcome: RunOutcome): RunResultJson {
+  const s = outcome.state;
+  const steps = s.steps.map((st) => ({ id: st.id, uses: st.uses, attempt: st.attempt, status: st.status, message: st.message }));
+  const lastOutputs: Record<string, Record<string, unknown> | null> = {};
+  for (const st of s.steps) lastOutputs[st.id] = st.output;
+  return {
+    run_id: s.run_id,
+    task_id: s.task_id,
+    status: s.status,
+    exit_code: outcome.exitCode,
+    attempts: s.attempts,
+    verdict: s.verdict,
+    cost_usd: s.cost_usd,
+    files_changed: s.files_changed,
+    records_dir: s.records_dir || null,
+    pipeline: s.pipeline,
+    dry_run: s.dry_run,
+    stopped_before: outcome.stoppedBefore,
+    cost_by_role: costByRole(outcome),
+    error: s.error,
+    diagnosis: outcome.work.diagnosis ?? null,
+    steps,
+    ...(s.dry_run ? { plan: { route: lastOutputs.route ?? null, budget: lastOutputs.budget ?? null } } : {}),
+  };
+}
+
+export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean } = {}): string {
+  const s = outcome.state;
+  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const statusColor: Record<string, number> = { succeeded: 32, failed: 31, blocked: 33, escalated: 35, refused: 31 };
+  const lines: string[] = [];
+  const title = s.dry_run ? `dry run of ${s.task_id}` : `run ${s.run_id}`;
+  lines.push('');
+  lines.push(`${title}: ${paint(statusColor[s.status] ?? 0, s.status)} (exit ${outcome.exitCode})`);
+  const rows: [string, string][] = [
+    ['task', `${s.task_id}  (pipeline ${s.pipeline})`],
+    ['attempts', `${s.attempts} of ${s.max_attempts}`],
+    ['verdict', s.verdict ?? '—'],
+  ];
+  const roles = costByRole(outcome);
+  const roleText = Object.entries(roles).map(([r, c]) => `${r} ${usd(c)}`).join(', ');
+  rows.push(['cost', `${usd(s.cost_usd)}${roleText ? `  (${roleText})` : ''}`]);
+  rows.push(['files', s.files_changed.length ? s.files_changed.join(', ') : '—']);
+  if (s.records_dir) rows.push(['records', relative(process.cwd(), s.records_dir) || s.records_dir]);
+  if (outcome.stoppedBefore) rows.push(['stopped', `before ${outcome.stoppedBefore} (dry run: no provider call, nothing written)`]);
+  if (s.error && s.status !== 'succeeded') rows.push(['reason', s.error.message]);
+  for (const [k, v] of rows) lines.push(`  ${k.padEnd(9)} ${v}`);
+  const byAttempt = new Map<number, string[]>();
+  for (const st of s.steps) {
+    const mark = { succeeded: '✓', failed: '✗', blocked: '■', refused: '⊘', skipped: '–', escalated: '↑' }[st.status] ?? '?';
+    const label = st.finally ? `${st.id}(finally)` : st.id;
+    byAttempt.set(st.attempt, [...(byAttempt.get(st.attempt) ?? []), `${label} ${mark}`]);
+  }
+  if (byAttempt.size) {
+    lines.push('  steps');
+    for (const [attempt, marks] of byAttempt) lines.push(`    attempt ${attempt}: ${marks.join('  ')}`);
+  }
+  if (outcome.work.diagnosis) {
+    lines.push('  diagnosis');
+    for (const l of outcome.work.diagnosis.trim().split('\n').slice(0, 20)) lines.push(`    ${l}`);
+  }
+  if (s.status === 'succeeded' && s.files_changed.length && !s.dry_run) {
+    lines.push('');
+    lines.push(`The change is in your working tree, not committed or staged. Review it with \`git diff\` or \`pipe show ${s.run_id} --diff\`.`);
+  } else if (s.status === 'escalated') {
+    lines.push('');
+    lines.push(`Escalated: the attempts did not converge and were rolled back. The packet is ${relative(process.cwd(), `${s.records_dir}/escalation.json`)}.`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

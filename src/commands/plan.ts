@@ -1,0 +1,56 @@
+import { Args, Flags } from '@oclif/core';
+import { stringify } from 'yaml';
+import { PipeCommand } from '../cli/base.js';
+import { openSession } from '../cli/session.js';
+import { createCliServices } from '../cli/run-services.js';
+import { renderPlan, type PlanJson, planJson } from '../cli/plan-view.js';
+import { executeRun } from '../runner/runner.js';
+
+export default class Plan extends PipeCommand {
+  static override summary = 'Show what a run would do, without calling a model or writing to the repo.';
+  static override description =
+    'The dry run, printed: the merged pipeline, the route (role, model, tier, effort and the rule that matched), the context files, the token and cost projection and the budget headroom.';
+  static override examples = ['<%= config.bin %> plan tasks/fix-slug.yaml', '<%= config.bin %> plan tasks/fix-slug.yaml --show-policy --json'];
+  static override args = {
+    task: Args.string({ description: 'task file (YAML, kind: Task)', required: true }),
+  };
+  static override flags = {
+    repo: Flags.string({ description: 'repository root (default: current folder)' }),
+    pipeline: Flags.string({ description: "pipeline name or file (overrides the task's)" }),
+    policy: Flags.string({ description: 'extra policy file merged last (repeatable)', multiple: true }),
+    provider: Flags.string({ description: 'provider that would answer', options: ['fake', 'openai'] }),
+    'show-policy': Flags.boolean({ description: 'also print the merged policy' }),
+  };
+
+  async run(): Promise<PlanJson> {
+    const { args, flags } = await this.parse(Plan);
+    const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
+    const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
+    let outcome;
+    try {
+      outcome = await executeRun({
+        repo: session.repo,
+        task: session.task,
+        taskFile: session.taskFile,
+        taskDir: session.taskDir,
+        pipeline: session.pipeline,
+        policy: session.policy,
+        config: session.config,
+        provider: session.provider,
+        dryRun: true,
+        project: session.project,
+        ledgerLocation: session.ledgerLocation,
+        services: cli.services,
+      });
+    } finally {
+      await cli.close();
+    }
+    const result = planJson(session, outcome, flags['show-policy']);
+    if (outcome.exitCode !== 0) process.exitCode = outcome.exitCode;
+    if (!this.jsonEnabled()) {
+      process.stdout.write(renderPlan(result));
+      if (flags['show-policy']) process.stdout.write(`\nmerged policy (${session.policyFiles.join(' → ')}):\n${stringify(session.policy)}`);
+    }
+    return result;
+  }
+}

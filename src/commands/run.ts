@@ -1,0 +1,72 @@
+import { Args, Flags } from '@oclif/core';
+import { PipeCommand } from '../cli/base.js';
+import { openSession } from '../cli/session.js';
+import { createCliServices } from '../cli/run-services.js';
+import { renderRunSummary, runResultJson, type RunResultJson } from '../cli/summary.js';
+import { recoverRuns } from '../patch/workspace.js';
+import { runCommand } from '../exec/run.js';
+import { executeRun } from '../runner/runner.js';
+
+export default class Run extends PipeCommand {
+  static override summary = "Run a task's pipeline: route, budget, propose, gate, apply, validate, retry, roll back or escalate.";
+  static override description =
+    'Runs the task in the repository (default: the current folder). pipe never commits, pushes or stages: on success the change stays in the working tree for you to review (`pipe show <run-id> --diff`).';
+  static override examples = [
+    '<%= config.bin %> run tasks/fix-slug.yaml',
+    '<%= config.bin %> run tasks/fix-slug.yaml --repo ../project --json',
+    '<%= config.bin %> run tasks/fix-slug.yaml --dry-run',
+    '<%= config.bin %> run tasks/review.yaml --approve emergency_pro_reviewer',
+  ];
+  static override args = {
+    task: Args.string({ description: 'task file (YAML, kind: Task)', required: true }),
+  };
+  static override flags = {
+    repo: Flags.string({ description: 'repository root (default: current folder)' }),
+    pipeline: Flags.string({ description: "pipeline name or file (overrides the task's)" }),
+    policy: Flags.string({ description: 'extra policy file merged last (repeatable)', multiple: true }),
+    provider: Flags.string({ description: 'provider answering model calls', options: ['fake', 'openai'] }),
+    'dry-run': Flags.boolean({ description: 'everything up to the provider call: no call, no writes to the repo' }),
+    approve: Flags.string({ description: 'approve calls to a role that needs manual approval (repeatable)', multiple: true }),
+    quiet: Flags.boolean({ char: 'q', description: 'no progress lines, only the result' }),
+    verbose: Flags.boolean({ char: 'v', description: 'more detail in progress lines' }),
+  };
+
+  async run(): Promise<RunResultJson> {
+    const { args, flags } = await this.parse(Run);
+    const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
+    const json = this.jsonEnabled();
+    if (!flags['dry-run']) {
+      // A run killed with SIGKILL left its journal open: restore the tree before starting.
+      for (const r of await recoverRuns(session.repo, runCommand)) {
+        if (r.restored.length) this.note(`recovered interrupted run ${r.run_id}: restored ${r.restored.length} file(s)`);
+      }
+    }
+    const cli = createCliServices(session, { json, quiet: flags.quiet, verbose: flags.verbose });
+    let outcome;
+    try {
+      outcome = await executeRun({
+        repo: session.repo,
+        task: session.task,
+        taskFile: session.taskFile,
+        taskDir: session.taskDir,
+        pipeline: session.pipeline,
+        policy: session.policy,
+        config: session.config,
+        provider: session.provider,
+        dryRun: flags['dry-run'],
+        approvedRoles: flags.approve ?? [],
+        project: session.project,
+        ledgerLocation: session.ledgerLocation,
+        handleSignals: true,
+        services: cli.services,
+      });
+    } finally {
+      await cli.close();
+    }
+    const result = runResultJson(outcome);
+    process.exitCode = outcome.exitCode;
+    if (!json && !flags.quiet) process.stdout.write(renderRunSummary(outcome, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+    else if (!json) process.stdout.write(`${result.status} ${result.run_id}\n`);
+    return result;
+  }
+}
