@@ -54,8 +54,29 @@ export interface ReserveRequest {
 export type BudgetLevel = 'project' | 'role' | 'task';
 
 export type ReserveOutcome =
-  | { ok: true; entryId: string }
-  | { ok: false; entryId: string; level: BudgetLevel; limitUsd: number; spentUsd: number; headroomUsd: number };
+  | { ok: true; entryId: string; scopes: ScopeFigures }
+  | { ok: false; entryId: string; level: BudgetLevel; limitUsd: number; spentUsd: number; headroomUsd: number; scopes: ScopeFigures };
+
+/** Spend at each budget level as seen inside the reserve transaction, before this call's projection. */
+export type ScopeFigures = Record<BudgetLevel, SpendFigures>;
+
+/** Settled/failed actual spend and open reservations of one (role, task) pair. */
+export interface SpendRow {
+  role: string;
+  task_id: string;
+  spent_usd: number;
+  reserved_usd: number;
+}
+
+export interface EntryFilter {
+  project?: string;
+  runId?: string;
+  taskId?: string;
+  role?: string;
+  /** ISO 8601 instant: rows created at or after it. */
+  since?: string;
+  status?: LedgerStatus;
+}
 
 export interface SettleRequest {
   entryId: string;
@@ -83,12 +104,22 @@ export interface BudgetSummary {
   tasks: Record<string, SpendFigures>;
 }
 
+export type LedgerKind = 'sqlite' | 'postgres';
+
 export interface Ledger {
   /** Checks every limit and inserts the `reserved` row in one transaction; over a limit it inserts a `blocked` row instead. */
   reserve(request: ReserveRequest): Promise<ReserveOutcome>;
   /** Records a call blocked before the ledger check (a per-call limit, runtime, approval). */
   recordBlocked(request: Omit<ReserveRequest, 'limits'> & { reason: string }): Promise<string>;
   settle(request: SettleRequest): Promise<void>;
-  entries(filter?: { runId?: string; taskId?: string; role?: string; since?: string }): Promise<LedgerEntry[]>;
+  entries(filter?: EntryFilter): Promise<LedgerEntry[]>;
+  /** Spend at the project, role and task levels without reserving (dry runs, plan). */
+  scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits'>): Promise<ScopeFigures>;
+  /** Spend grouped by role and task (settled + failed actual_usd; open reservations' projected_usd). */
+  spendByRoleAndTask(filter: { project: string; since?: string; taskId?: string; role?: string }): Promise<SpendRow[]>;
+  /** 'sqlite' or 'postgres'. */
+  readonly kind: LedgerKind;
+  /** True when opened read-only (dry runs): reserve, recordBlocked and settle throw. */
+  readonly readOnly: boolean;
   close(): Promise<void>;
 }

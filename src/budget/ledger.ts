@@ -1,0 +1,203 @@
+// Opens the budget ledger: a SQLite file (default .pipe/ledger.sqlite; several repos
+// may share one file) or a PostgreSQL database (postgres:// URL; teams, many machines).
+// Migrations run on open; reserve() is atomic across processes on both.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type BetterSqlite3 from 'better-sqlite3';
+import { PipeError, isPipeError } from '../errors.js';
+import { KnexLedger, TABLE, rawRows, type LockedTransaction, type TxQuery } from './ledger-core.js';
+import { MIGRATIONS_TABLE, migrationSource } from './migrations/index.js';
+import type { Ledger } from './types.js';
+
+export const DEFAULT_LEDGER = '.pipe/ledger.sqlite';
+
+export interface OpenLedgerOptions {
+  /** Repository root: a relative SQLite path resolves from it. */
+  repo: string;
+  /** Dry runs: no migrations, no writes; a SQLite file that does not exist reads as empty. */
+  readOnly?: boolean;
+  /** Timestamps for created_at / updated_at (tests pin it). */
+  now?: () => Date;
+  /** How long a reservation waits for another process's lock (SQLite busy_timeout), ms. */
+  busyTimeoutMs?: number;
+}
+
+export type LedgerLocation =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema: string | null; display: string };
+
+/** Parses a Config `ledger:` value. A `?schema=name` query on a PostgreSQL URL selects (and creates) a schema. */
+export function resolveLedgerLocation(location: string | undefined, repo: string): LedgerLocation {
+  const value = (location ?? '').trim() || DEFAULT_LEDGER;
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new PipeError('E_CONFIG', `ledger: is not a valid PostgreSQL URL`, { hint: 'use postgres://user@host:5432/database' });
+    }
+    const schema = url.searchParams.get('schema');
+    if (schema !== null && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+      throw new PipeError('E_CONFIG', `ledger: schema '${schema}' is not a plain SQL identifier`, { hint: 'use letters, digits and underscores' });
+    }
+    url.searchParams.delete('schema');
+    const display = new URL(url.toString());
+    if (display.password) display.password = '***';
+    return { kind: 'postgres', url: url.toString(), schema, display: display.toString() };
+  }
+  return { kind: 'sqlite', file: isAbsolute(value) ? value : resolve(repo, value) };
+}
+
+function describe(location: LedgerLocation): string {
+  return location.kind === 'sqlite' ? location.file : location.display;
+}
+
+/** Opens (and migrates) the ledger at `location`. Close it when done: open pools keep a process alive. */
+export async function openLedger(location: string, options: OpenLedgerOptions): Promise<Ledger> {
+  const where = resolveLedgerLocation(location, options.repo);
+  const now = options.now ?? (() => new Date());
+  const readOnly = options.readOnly ?? false;
+  try {
+    return where.kind === 'sqlite' ? await openSqlite(where.file, readOnly, now, options.busyTimeoutMs ?? 30_000) : await openPostgres(where, readOnly, now);
+  } catch (err) {
+    if (isPipeError(err)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new PipeError('E_LEDGER', `cannot open the ledger at ${describe(where)}: ${message}`, {
+      cause: err,
+      hint: where.kind === 'postgres' ? 'check that the server is up and the URL in ledger: (Config) is right' : 'check the ledger: path in .pipe/config.yaml and its folder permissions',
+    });
+  }
+}
+
+async function openSqlite(file: string, readOnly: boolean, now: () => Date, busyTimeoutMs: number): Promise<Ledger> {
+  const missing = !existsSync(file);
+  if (!readOnly) mkdirSync(dirname(file), { recursive: true });
+  const db = knexFactory({
+    client: 'better-sqlite3',
+    // A read-only ledger with no file yet reads as empty: an in-memory stand-in keeps one code path.
+    connection: { filename: readOnly && missing ? ':memory:' : file, options: { readonly: readOnly && !missing } },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: BetterSqlite3.Database, done: (err: Error | null, conn: unknown) => void) {
+        try {
+          // Another process holding the write lock makes us wait, not fail.
+          conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+          if (!readOnly) conn.pragma('journal_mode = WAL');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+    migrations: { migrationSource, tableName: MIGRATIONS_TABLE },
+  });
+  try {
+    if (!readOnly) await migrateLatest(db, null);
+    const hasTable = readOnly ? !missing && (await db.schema.hasTable(TABLE)) : true;
+    return new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, now, lockedTransaction: sqliteLockedTransaction(db) });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+/** BEGIN IMMEDIATE takes SQLite's write lock up front, so the spend check and the insert see no other writer in between. */
+function sqliteLockedTransaction(db: Knex): LockedTransaction {
+  return async (_project, work) => {
+    const conn = (await db.client.acquireConnection()) as BetterSqlite3.Database;
+    try {
+      conn.exec('BEGIN IMMEDIATE');
+      try {
+        const tx: TxQuery = {
+          all: async (sql, bindings) => conn.prepare(sql).all(...bindings) as Record<string, unknown>[],
+          run: async (sql, bindings) => {
+            conn.prepare(sql).run(...bindings);
+          },
+        };
+        const result = await work(tx);
+        conn.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (conn.inTransaction) conn.exec('ROLLBACK');
+        throw err;
+      }
+    } catch (err) {
+      if (isPipeError(err)) throw err;
+      throw new PipeError('E_LEDGER', `ledger reservation failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    } finally {
+      await db.client.releaseConnection(conn);
+    }
+  };
+}
+
+async function openPostgres(where: Extract<LedgerLocation, { kind: 'postgres' }>, readOnly: boolean, now: () => Date): Promise<Ledger> {
+  const db = knexFactory({
+    client: 'pg',
+    connection: { connectionString: where.url },
+    ...(where.schema ? { searchPath: [where.schema] } : {}),
+    // min 0: no idle connection outlives its use; close() ends the rest.
+    pool: { min: 0, max: 4 },
+    migrations: { migrationSource, tableName: MIGRATIONS_TABLE, ...(where.schema ? { schemaName: where.schema } : {}) },
+  });
+  try {
+    if (!readOnly) await migrateLatest(db, where.schema);
+    const hasTable = readOnly ? await db.schema.hasTable(TABLE) : true;
+    return new KnexLedger(db, { kind: 'postgres', readOnly, hasTable, now, lockedTransaction: postgresLockedTransaction(db, where.schema) });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+/** A 64-bit advisory-lock key for one budget scope (schema + project). */
+export function scopeLockKey(schema: string | null, project: string): string {
+  return createHash('sha256').update(`pipe-ledger\0${schema ?? ''}\0${project}`).digest().readBigInt64BE(0).toString();
+}
+
+/** A transaction holding pg_advisory_xact_lock on the project's scope: every reserve for that project queues behind it, on every machine. */
+function postgresLockedTransaction(db: Knex, schema: string | null): LockedTransaction {
+  return async (project, work) => {
+    try {
+      return await db.transaction(async (trx) => {
+        await trx.raw('SELECT pg_advisory_xact_lock(?::bigint)', [scopeLockKey(schema, project)]);
+        const tx: TxQuery = {
+          all: async (sql, bindings) => rawRows(await trx.raw(sql, bindings as Knex.RawBinding[])),
+          run: async (sql, bindings) => {
+            await trx.raw(sql, bindings as Knex.RawBinding[]);
+          },
+        };
+        return work(tx);
+      });
+    } catch (err) {
+      if (isPipeError(err)) throw err;
+      throw new PipeError('E_LEDGER', `ledger reservation failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  };
+}
+
+const TRANSIENT = /already locked|already exists|duplicate key|unique constraint|SQLITE_BUSY|database is locked|deadlock/i;
+
+/**
+ * Brings the schema up to date. Many processes may open a new ledger at once; knex's
+ * migration lock makes all but one fail, so they wait and retry until the schema is current.
+ */
+async function migrateLatest(db: Knex, schema: string | null): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if (schema) await db.raw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      const [, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
+      if (pending.length === 0) return;
+      await db.migrate.latest();
+      return;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!TRANSIENT.test(message) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+    }
+  }
+}
