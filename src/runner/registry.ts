@@ -8,6 +8,9 @@ type Loader = () => Promise<StepModule<never>>;
 
 const builtinLoaders: Record<string, Loader> = {
   // One line per built-in step type: `name: async () => (await import('../steps/name.js')).step,`
+  budget: async () => (await import('../steps/budget.js')).step,
+  route: async () => (await import('../steps/route.js')).step,
+  propose: async () => (await import('../steps/propose.js')).step,
 };
 
 const registered = new Map<string, StepModule<never>>();
