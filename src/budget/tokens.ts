@@ -1,0 +1,65 @@
+// Exact token counts with gpt-tokenizer, so budgets are checked against what the API
+// will bill, not a character estimate. Encodings load on first use (each is a few MB
+// of merge ranks), so commands that never count tokens stay fast to start.
+import { createRequire } from 'node:module';
+import type { ChatMessage } from '../runner/types.js';
+
+export type EncodingName = 'o200k_base' | 'cl100k_base';
+
+interface Encoding {
+  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
+}
+
+const requireCjs = createRequire(import.meta.url);
+const loaded = new Map<EncodingName, Encoding>();
+
+/**
+ * Special-token strings such as `<|endoftext|>` inside file text are ordinary text to
+ * the API; counting them as text (instead of throwing) matches what it bills.
+ */
+const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+/**
+ * Chat overhead, as in OpenAI's cookbook ("How to count tokens with tiktoken") and as
+ * gpt-tokenizer's encodeChat produces for gpt-4o and later: each message costs
+ * `<|im_start|>` + role + `<|im_sep|>` … `<|im_end|>` = 3 tokens + role + content, and
+ * every reply is primed with `<|im_start|>assistant<|im_sep|>` = 3 tokens.
+ */
+export const TOKENS_PER_MESSAGE = 3;
+export const TOKENS_REPLY_PRIMING = 3;
+
+/** o200k_base for gpt-4o, gpt-4.1, gpt-4.5, gpt-5*, o-series, codex and unknown (new) models; cl100k_base for older GPT-4/3.5 and embeddings. */
+export function encodingForModel(model: string): EncodingName {
+  const m = model.toLowerCase().replace(/^openai\//, '');
+  if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|chatgpt-4o|o\d|codex|gpt-oss|gpt-realtime|gpt-audio)/.test(m)) return 'o200k_base';
+  if (/^(gpt-4|gpt-3\.5|gpt-35|text-embedding-3|text-embedding-ada)/.test(m)) return 'cl100k_base';
+  return 'o200k_base';
+}
+
+function encoding(name: EncodingName): Encoding {
+  let enc = loaded.get(name);
+  if (!enc) {
+    // CommonJS build through createRequire: a synchronous, lazy load keeps the counting API synchronous.
+    enc = requireCjs(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding;
+    loaded.set(name, enc);
+  }
+  return enc;
+}
+
+/** Exact token count of a text for a model (no chat framing). */
+export function countTextTokens(model: string, text: string): number {
+  if (text.length === 0) return 0;
+  return encoding(encodingForModel(model)).countTokens(text, AS_PLAIN_TEXT);
+}
+
+/**
+ * Exact prompt tokens of a chat request: Σ (3 + tokens(role) + tokens(content)) + 3.
+ * This is the figure Chat Completions reports as `prompt_tokens` for plain text messages.
+ */
+export function countMessageTokens(model: string, messages: ChatMessage[]): number {
+  let total = TOKENS_REPLY_PRIMING;
+  for (const message of messages) {
+    total += TOKENS_PER_MESSAGE + countTextTokens(model, message.role) + countTextTokens(model, message.content);
+  }
+  return total;
+}

@@ -1,0 +1,163 @@
+// One role call with its money: approval first (for roles that need a person's yes),
+// then the provider through the tier policy, then the ledger row settled with what the
+// provider reported — success or failure, and for a tier fallback one row per tier.
+import { PipeError, isPipeError } from '../errors.js';
+import { computeCostUsd, priceFor } from '../budget/pricing.js';
+import { ProviderError, type ProviderRequest, type ProviderResponse, type RoleProvider } from '../providers/contract.js';
+import { callWithTierPolicy, type TierAttempt } from '../providers/tiers.js';
+import type { ProposalText, Reservation, RouteDecision, ScopedContext, StepContext, StepResult, Usage } from '../runner/types.js';
+import type { Tier } from '../types/generated/index.js';
+import { reserveForCall } from './budget.js';
+
+export type CallRoleResult =
+  | { ok: true; proposal: ProposalText; /** The tier of the call that answered (the fallback after a capacity miss). */ tier: Tier; tierAttempts: TierAttempt[] }
+  | {
+      ok: false;
+      error: Error;
+      costUsd: number;
+      /** Set when the call was stopped before the provider (approval, budget on fallback): return it as the step result. */
+      result?: StepResult;
+      tierAttempts?: TierAttempt[];
+    };
+
+const ZERO: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+
+/** Cost at the served tier's price; a served tier the policy does not price falls back to the requested one. */
+function costFor(ctx: StepContext, model: string, requested: string, served: string | null, usage: Usage): number {
+  if (served && served !== requested) {
+    try {
+      priceFor(ctx.policy, model, served);
+      return computeCostUsd(ctx.policy, model, served, usage);
+    } catch {
+      ctx.services.events.emit('warning', { message: `no price for ${model} at served tier ${served}; cost computed at requested tier ${requested}` });
+    }
+  }
+  return computeCostUsd(ctx.policy, model, requested, usage);
+}
+
+async function settle(ctx: StepContext, entryId: string, fields: { ok: boolean; usage: Usage; costUsd: number; tierServed: string | null; requestId: string | null; reason: string | null }): Promise<void> {
+  // A dry run never calls; an empty id means nothing was reserved.
+  if (!entryId) return;
+  const ledger = await ctx.services.ledger();
+  await ledger.settle({
+    entryId,
+    status: fields.ok ? 'settled' : 'failed',
+    inputTokens: fields.usage.inputTokens,
+    cachedInputTokens: fields.usage.cachedInputTokens,
+    outputTokens: fields.usage.outputTokens,
+    reasoningTokens: fields.usage.reasoningTokens,
+    actualUsd: fields.costUsd,
+    tierServed: fields.tierServed,
+    requestId: fields.requestId,
+    reason: fields.reason,
+  });
+  ctx.services.events.emit('ledger.entry', { entry_id: entryId, status: fields.ok ? 'settled' : 'failed', actual_usd: fields.costUsd, tier_served: fields.tierServed, request_id: fields.requestId, reason: fields.reason });
+}
+
+/** Emits provider.call / provider.result around every request (no message bodies). */
+function observed(ctx: StepContext, provider: RoleProvider, inputTokens: number): RoleProvider {
+  return {
+    name: provider.name,
+    async complete(request: ProviderRequest): Promise<ProviderResponse> {
+      const base = { provider: provider.name, role: request.role, model: request.model, tier: request.tier, reasoning_effort: request.reasoningEffort };
+      ctx.services.events.emit('provider.call', { ...base, max_output_tokens: request.maxOutputTokens, input_tokens: inputTokens });
+      try {
+        const r = await provider.complete(request);
+        ctx.services.events.emit('provider.result', { ...base, ok: true, tier_served: r.tierServed, finish_reason: r.finishReason, request_id: r.requestId, duration_ms: r.durationMs, usage: r.usage });
+        return r;
+      } catch (error) {
+        const pe = error instanceof ProviderError ? error : null;
+        ctx.services.events.emit('provider.result', { ...base, ok: false, error_kind: pe?.kind ?? (isPipeError(error) ? error.code : 'error'), status: pe?.status ?? null, request_id: pe?.requestId ?? null, message: (error as Error).message });
+        throw error;
+      }
+    },
+  };
+}
+
+function remainingRuntimeMs(ctx: StepContext): number | undefined {
+  const limits = [ctx.policy.budget?.max_runtime_s, ctx.task.budget?.max_runtime_s].filter((v): v is number => typeof v === 'number');
+  if (!limits.length) return undefined;
+  const elapsed = ctx.services.clock.now().getTime() - ctx.run.startedAt.getTime();
+  return Math.min(...limits) * 1000 - elapsed;
+}
+
+function approvalMessage(route: RouteDecision, projectedUsd: number): string {
+  return `role ${route.role} needs manual approval before each call (${route.model}, tier ${route.tier}, about $${projectedUsd.toFixed(4)}); nothing was sent. Approve it with \`--approve ${route.role}\` on the command line, or run on a terminal to be asked`;
+}
+
+export async function callRole(ctx: StepContext, route: RouteDecision, context: ScopedContext, reservation: Reservation): Promise<CallRoleResult> {
+  let current = reservation;
+  if (route.manualApproval && !ctx.run.approvedRoles.includes(route.role)) {
+    const yes = await ctx.services.approve({ role: route.role, model: route.model, tier: route.tier, projectedUsd: reservation.projectedUsd });
+    if (!yes) {
+      await settle(ctx, current.entryId, { ok: false, usage: ZERO, costUsd: 0, tierServed: null, requestId: null, reason: 'manual approval required' });
+      const message = approvalMessage(route, reservation.projectedUsd);
+      return { ok: false, error: new PipeError('E_APPROVAL_REQUIRED', message), costUsd: 0, result: { status: 'blocked', code: 'E_APPROVAL_REQUIRED', message } };
+    }
+  }
+
+  const provider = observed(ctx, ctx.services.provider(route.provider), context.inputTokens);
+  const request: ProviderRequest = {
+    role: route.role,
+    model: route.model,
+    tier: route.tier,
+    reasoningEffort: route.reasoningEffort,
+    maxOutputTokens: route.maxOutputTokens,
+    messages: context.messages,
+    expect: route.mode,
+    signal: ctx.signal,
+  };
+  let blockedResult: StepResult | undefined;
+  let outcome;
+  try {
+    outcome = await callWithTierPolicy(provider, request, {
+      fallbackTier: route.fallbackTier,
+      totalBudgetMs: remainingRuntimeMs(ctx),
+      beforeFallback: async ({ from, to, error }) => {
+        // The capacity miss is not billed: close its row at 0 and reserve again at the fallback tier.
+        await settle(ctx, current.entryId, { ok: false, usage: ZERO, costUsd: 0, tierServed: null, requestId: error.requestId, reason: `tier_unavailable at ${from}: ${error.message}` });
+        ctx.services.progress.note(`tier ${from} unavailable for ${route.role}; retrying once at tier ${to}`);
+        const again = await reserveForCall(ctx, { ...route, tier: to, fallbackTier: null }, context);
+        if (!again.ok) {
+          blockedResult = again.result;
+          return false;
+        }
+        current = again.reservation;
+        ctx.work.reservation = again.reservation;
+        return true;
+      },
+    });
+  } catch (error) {
+    // Only non-provider failures escape the tier policy (a ledger error, say): close the row, then let it surface.
+    await settle(ctx, current.entryId, { ok: false, usage: ZERO, costUsd: 0, tierServed: null, requestId: null, reason: (error as Error).message }).catch(() => undefined);
+    throw error;
+  }
+
+  if (!outcome.ok) {
+    const error = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+    if (blockedResult) return { ok: false, error, costUsd: 0, result: blockedResult, tierAttempts: outcome.attempts };
+    const pe = error instanceof ProviderError ? error : null;
+    const billed = pe?.billed ?? ZERO;
+    const costUsd = pe?.billed ? costFor(ctx, route.model, outcome.tier, null, billed) : 0;
+    await settle(ctx, current.entryId, { ok: false, usage: billed, costUsd, tierServed: null, requestId: pe?.requestId ?? null, reason: pe ? `${pe.kind}: ${pe.message}` : error.message });
+    if (costUsd > 0) ctx.addSpend(costUsd);
+    // Configuration problems (an effort the model rejects, a used-up fake script) end the run with their own code.
+    if (isPipeError(error)) throw error;
+    return { ok: false, error, costUsd, tierAttempts: outcome.attempts };
+  }
+
+  const response = outcome.response;
+  const costUsd = costFor(ctx, route.model, outcome.tier, response.tierServed, response.usage);
+  await settle(ctx, current.entryId, { ok: true, usage: response.usage, costUsd, tierServed: response.tierServed, requestId: response.requestId, reason: null });
+  ctx.addSpend(costUsd);
+  const proposal: ProposalText = {
+    kind: route.mode,
+    text: response.text,
+    finishReason: response.finishReason,
+    tierServed: response.tierServed,
+    requestId: response.requestId,
+    usage: response.usage,
+    costUsd,
+  };
+  return { ok: true, proposal, tier: outcome.tier, tierAttempts: outcome.attempts };
+}

@@ -1,0 +1,103 @@
+// The `propose` step: calls the routed role with the scoped context, settles the
+// budget reservation with what the call really cost, and checks that the answer is
+// the kind the role owes (a patch, a diagnosis or a label) before anything uses it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PipeError } from '../errors.js';
+import { SCHEMAS_DIR } from '../paths.js';
+import { ProviderError } from '../providers/contract.js';
+import { redact } from '../records/redact.js';
+import type { StepModule, StepResult } from '../runner/types.js';
+import type { ProposeWith } from '../types/generated/index.js';
+import { callRole } from './propose-call.js';
+import { checkAnswer } from './propose-contract.js';
+
+export { callRole, type CallRoleResult } from './propose-call.js';
+
+const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'propose.with.schema.json'), 'utf8')) as Record<string, unknown>;
+
+export const step: StepModule<ProposeWith> = {
+  type: 'propose',
+  withSchema,
+  callsProvider: true,
+  async run(ctx, args): Promise<StepResult> {
+    const { route, context, reservation } = ctx.work;
+    if (!route || !context || !reservation) {
+      throw new PipeError('E_CONFIG', `propose (step '${ctx.step.id}') needs a route step and a budget step before it (missing: ${[!route && 'route', !context && 'context', !reservation && 'reservation'].filter(Boolean).join(', ')})`, {
+        hint: 'put `uses: route` and `uses: budget` steps before `uses: propose` in the pipeline',
+      });
+    }
+    if (args.output !== undefined && args.output !== route.mode) {
+      if (reservation.entryId) {
+        const ledger = await ctx.services.ledger();
+        await ledger.settle({ entryId: reservation.entryId, status: 'failed', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, actualUsd: 0, tierServed: null, requestId: null, reason: 'configuration error: output kind mismatch' });
+      }
+      throw new PipeError('E_CONFIG', `step '${ctx.step.id}' expects output '${args.output}', but role ${route.role} works in mode '${route.mode}'`, {
+        hint: `change with.output of step '${ctx.step.id}', route to a role whose mode is '${args.output}', or set roles.${route.role}.mode`,
+      });
+    }
+    // The reservation is spent either way; a retry must reserve again.
+    ctx.work.reservation = undefined;
+
+    const attempt = ctx.currentAttempt();
+    const outcome = await callRole(ctx, route, context, reservation);
+    const base = { role: route.role, model: route.model, tier_requested: route.tier };
+    if (!outcome.ok) {
+      attempt.costUsd += outcome.costUsd;
+      if (outcome.result) return outcome.result;
+      const pe = outcome.error instanceof ProviderError ? outcome.error : null;
+      return {
+        status: 'failed',
+        code: 'E_PROVIDER',
+        message: redact(outcome.error.message),
+        output: {
+          ...base,
+          tier_served: null,
+          error_kind: pe?.kind ?? 'error',
+          request_id: pe?.requestId ?? null,
+          cost_usd: outcome.costUsd,
+          tier_attempts: outcome.tierAttempts ?? [],
+        },
+      };
+    }
+
+    const proposal = outcome.proposal;
+    attempt.costUsd += proposal.costUsd;
+    attempt.tier = proposal.tierServed ?? outcome.tier;
+    await ctx.services.records.writeText(`attempt-${ctx.attempt}.answer.txt`, redact(proposal.text));
+    const check = checkAnswer(route.mode, proposal.text, route.allowPatch);
+    if (check.ok) proposal.kind = check.kind;
+    ctx.work.proposal = proposal;
+    const output: Record<string, unknown> = {
+      ...base,
+      tier_requested: outcome.tier,
+      tier_served: proposal.tierServed,
+      finish_reason: proposal.finishReason,
+      request_id: proposal.requestId,
+      usage: {
+        input_tokens: proposal.usage.inputTokens,
+        cached_input_tokens: proposal.usage.cachedInputTokens,
+        output_tokens: proposal.usage.outputTokens,
+        reasoning_tokens: proposal.usage.reasoningTokens,
+      },
+      cost_usd: proposal.costUsd,
+      kind: check.ok ? check.kind : route.mode,
+      tier_attempts: outcome.tierAttempts,
+    };
+    if (!check.ok) {
+      attempt.refusal = { code: 'E_CONTRACT', message: check.reason };
+      return { status: 'failed', code: 'E_CONTRACT', message: `${route.role}'s answer breaks the ${route.mode} contract: ${check.reason}`, output };
+    }
+    if (check.kind === 'diagnosis') {
+      ctx.work.diagnosis = proposal.text;
+      output.diagnosis = proposal.text;
+    }
+    if (check.kind === 'label') output.label = check.label;
+    const served = proposal.tierServed && proposal.tierServed !== outcome.tier ? ` (served ${proposal.tierServed})` : '';
+    return {
+      status: 'succeeded',
+      message: `${route.role} answered with a ${check.kind} at tier ${outcome.tier}${served}: ${proposal.usage.inputTokens} in / ${proposal.usage.outputTokens} out tokens, $${proposal.costUsd.toFixed(6)}`,
+      output,
+    };
+  },
+};
