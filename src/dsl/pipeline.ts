@@ -1,0 +1,167 @@
+// Loading a pipeline: find it, check it, resolve its `extends` chain, apply the child's
+// step edits, run the semantic checks on the result, compile `if`s.
+import { dirname, resolve } from 'node:path';
+import { PipeError, isPipeError, type Diagnostic } from '../errors.js';
+import type { ResolvedPipeline, ResolvedStep } from '../runner/types.js';
+import type { Pipeline, Step } from '../types/generated/index.js';
+import { composeSteps, type StepOrigin } from './compose.js';
+import { compileExpression } from './expressions.js';
+import { loadYamlFile, sortDiagnostics, type LoadedYaml } from './load.js';
+import { displayPath, resolveReference, type ResolveOptions } from './resolve.js';
+import { checkPipelineSteps, expressionRef } from './semantic.js';
+import { checkKind, schemaDiagnostics } from './validate.js';
+import { validatorFor } from './schemas.js';
+import { didYouMean } from './suggest.js';
+
+export interface LoadPipelineOptions {
+  /** Folder relative references start from (a task's folder, or the cwd). */
+  fromDir: string;
+  repo?: string;
+  /** Config.pipelines_dir, searched for bare names before the built-ins. */
+  pipelinesDir?: string;
+}
+
+interface Composed {
+  name: string;
+  description?: string;
+  /** Files of the extends chain, child first (absolute). */
+  chain: string[];
+  chainNames: string[];
+  inputs: Record<string, { description?: string; default?: unknown }>;
+  steps: StepOrigin[];
+  finally: StepOrigin[];
+  loaded: LoadedYaml;
+}
+
+function origins(loaded: LoadedYaml, list: Step[] | undefined, key: 'steps' | 'finally'): StepOrigin[] {
+  return (list ?? []).map((step, i) => ({ step, loaded, pointer: `/${key}/${i}` }));
+}
+
+function duplicateIds(list: StepOrigin[]): Diagnostic[] {
+  const seen = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  for (const s of list) {
+    const line = seen.get(s.step.id);
+    if (line !== undefined) out.push(s.loaded.diagnostic(`${s.pointer}/id`, `duplicate step id '${s.step.id}' (first used at line ${line}); step ids must be unique across steps and finally`, 'duplicate-id'));
+    else seen.set(s.step.id, s.loaded.locate(s.pointer).line);
+  }
+  return out;
+}
+
+/** Loads one pipeline file and, recursively, its parents. Problems come back as diagnostics. */
+async function composeFile(path: string, builtin: string | undefined, options: LoadPipelineOptions, stack: string[]): Promise<{ composed?: Composed; diagnostics: Diagnostic[] }> {
+  let loaded: LoadedYaml;
+  try {
+    loaded = await loadYamlFile(displayPath(path));
+  } catch (err) {
+    if (isPipeError(err) && err.diagnostics.length) return { diagnostics: err.diagnostics };
+    throw err;
+  }
+  const kindProblems = checkKind(loaded, 'Pipeline');
+  if (kindProblems.length) return { diagnostics: kindProblems };
+  const schemaProblems = schemaDiagnostics(loaded, validatorFor('pipeline'));
+  if (schemaProblems.length) return { diagnostics: schemaProblems };
+
+  const doc = loaded.data as Pipeline;
+  const own = { steps: origins(loaded, doc.steps, 'steps'), finally: origins(loaded, doc.finally, 'finally') };
+  const diagnostics: Diagnostic[] = [];
+  const inputs = { ...(doc.inputs ?? {}) } as Composed['inputs'];
+  const base: Composed = { name: doc.name, description: doc.description, chain: [path], chainNames: [builtin ? `builtin:${builtin}` : path], inputs, steps: own.steps, finally: own.finally, loaded };
+
+  if (doc.extends === undefined) {
+    for (const s of [...own.steps, ...own.finally]) {
+      for (const key of ['insert_before', 'insert_after'] as const) {
+        if (s.step[key] !== undefined) diagnostics.push(loaded.diagnostic(`${s.pointer}/${key}`, `${key} only applies in a pipeline that extends another`, 'compose', { atKey: true }));
+      }
+    }
+    if (doc.remove?.length) diagnostics.push(loaded.diagnostic('/remove', 'remove only applies in a pipeline that extends another', 'compose', { atKey: true }));
+    return { composed: base, diagnostics };
+  }
+
+  diagnostics.push(...duplicateIds([...own.steps, ...own.finally]));
+  let parentRef;
+  try {
+    parentRef = resolveReference(doc.extends, 'pipeline', { fromDir: dirname(path), repo: options.repo, pipelinesDir: options.pipelinesDir } satisfies ResolveOptions);
+  } catch (err) {
+    if (!isPipeError(err)) throw err;
+    return { diagnostics: [...diagnostics, loaded.diagnostic('/extends', `extends: ${err.message}${err.hint ? ` (${err.hint})` : ''}`, 'extends')] };
+  }
+  if (stack.includes(parentRef.path) || parentRef.path === path) {
+    const cycle = [...stack, path, parentRef.path].slice(stack.indexOf(parentRef.path) >= 0 ? stack.indexOf(parentRef.path) : 0);
+    return { diagnostics: [...diagnostics, loaded.diagnostic('/extends', `extends cycle: ${cycle.map(displayPath).join(' → ')}`, 'extends-cycle')] };
+  }
+  const parent = await composeFile(parentRef.path, parentRef.builtin, options, [...stack, path]);
+  if (!parent.composed) {
+    const cycleOnly = parent.diagnostics.every((d) => d.kind === 'extends-cycle');
+    const own = cycleOnly ? [] : [loaded.diagnostic('/extends', `parent pipeline ${displayPath(parentRef.path)} has errors`, 'extends')];
+    return { diagnostics: [...diagnostics, ...own, ...parent.diagnostics] };
+  }
+  const p = parent.composed;
+  const removed = new Set(doc.remove ?? []);
+  const inherited = [...p.steps, ...p.finally].map((s) => s.step.id);
+  (doc.remove ?? []).forEach((id, i) => {
+    if (!inherited.includes(id)) diagnostics.push(loaded.diagnostic(`/remove/${i}`, `remove: no inherited step '${id}'${didYouMean(id, inherited)}`, 'compose'));
+  });
+  const steps = composeSteps({ parent: p.steps, child: own.steps, remove: removed, otherIds: new Set(p.finally.map((s) => s.step.id)), listName: 'steps' });
+  const fin = composeSteps({ parent: p.finally, child: own.finally, remove: removed, otherIds: new Set(p.steps.map((s) => s.step.id)), listName: 'finally' });
+  diagnostics.push(...parent.diagnostics, ...steps.diagnostics, ...fin.diagnostics);
+  const mergedInputs: Composed['inputs'] = { ...p.inputs };
+  for (const [k, v] of Object.entries(inputs)) mergedInputs[k] = { ...(p.inputs[k] ?? {}), ...v };
+  return {
+    composed: {
+      ...base,
+      description: doc.description ?? p.description,
+      chain: [path, ...p.chain],
+      chainNames: [base.chainNames[0], ...p.chainNames],
+      inputs: mergedInputs,
+      steps: steps.steps,
+      finally: fin.steps,
+    },
+    diagnostics,
+  };
+}
+
+function toResolvedStep(o: StepOrigin): ResolvedStep {
+  const { insert_before: _b, insert_after: _a, ...step } = o.step;
+  const pos = o.loaded.locate(o.pointer);
+  const resolved: ResolvedStep = { ...step, source: { file: o.loaded.file, line: pos.line, column: pos.column, pointer: o.pointer } };
+  if (typeof step.if === 'string') resolved.compiledIf = compileExpression(step.if, expressionRef(o.loaded, `${o.pointer}/if`, step.if));
+  return resolved;
+}
+
+/** Loads a pipeline file fully; all problems as diagnostics, the pipeline when there are none. */
+export async function inspectPipelineFile(path: string, builtin: string | undefined, options: LoadPipelineOptions): Promise<{ pipeline?: ResolvedPipeline; diagnostics: Diagnostic[] }> {
+  const { composed, diagnostics } = await composeFile(resolve(path), builtin, options, []);
+  if (!composed) return { diagnostics: sortDiagnostics(diagnostics) };
+  diagnostics.push(...(await checkPipelineSteps(composed.steps, composed.finally)));
+  if (diagnostics.length) return { diagnostics: sortDiagnostics(diagnostics) };
+  return {
+    diagnostics: [],
+    pipeline: {
+      name: composed.name,
+      file: composed.chainNames[0],
+      chain: composed.chainNames,
+      inputs: composed.inputs,
+      steps: composed.steps.map(toResolvedStep),
+      finally: composed.finally.map(toResolvedStep),
+    },
+  };
+}
+
+/**
+ * Loads a pipeline by reference: a built-in name (fix, implement, diagnose, classify),
+ * a path (relative to fromDir), a repo-local name (<repo>/pipelines/<name>.yaml,
+ * <repo>/.pipe/pipelines/<name>.yaml, tried before built-ins), or a package specifier.
+ */
+export async function loadPipeline(ref: string, options: LoadPipelineOptions): Promise<ResolvedPipeline> {
+  const found = resolveReference(ref, 'pipeline', options);
+  const { pipeline, diagnostics } = await inspectPipelineFile(found.path, found.builtin, options);
+  if (!pipeline) {
+    const files = [...new Set(diagnostics.map((d) => d.file))].join(', ');
+    throw new PipeError(diagnostics.every((d) => d.kind === 'yaml') ? 'E_YAML' : 'E_SCHEMA', `pipeline '${ref}' is invalid: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${files}`, {
+      diagnostics,
+      hint: 'run `pipe validate` on the file for the full list',
+    });
+  }
+  return pipeline;
+}
