@@ -4,19 +4,21 @@
 const ALLOWED_NAMES = new Set([
   'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TERM', 'TZ', 'TMPDIR', 'TMP', 'TEMP',
   'PYENV_ROOT', 'PYENV_VERSION', 'VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHASHSEED',
-  'NODE_PATH', 'CI', 'NO_COLOR', 'FORCE_COLOR',
+  'NODE_PATH', 'CI',
   'GIT_CONFIG_NOSYSTEM', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL',
 ]);
 const ALLOWED_PREFIXES = ['LC_'];
 const SECRET_LIKE = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE|_PAT$|^PAT_)/i;
 
 /**
- * Set for every child: Python must not leave __pycache__ (or pytest its cache) in the
- * user's tree, which would show up as files the run created.
+ * Set for every child: Python must not leave __pycache__ in the user's tree (it would
+ * show up as files the run created), and tools print without colour.
  */
 export const FIXED_CHILD_ENV: Readonly<Record<string, string>> = Object.freeze({
   PYTHONDONTWRITEBYTECODE: '1',
   PYTHONUNBUFFERED: '1',
+  // Parsers read plain text; FORCE_COLOR (even "0") turns colour on in pytest, so it is not passed.
+  NO_COLOR: '1',
 });
 
 /** True when a variable name looks like it could hold a credential. */

@@ -10,10 +10,10 @@ test('isSecretName catches keys, tokens, secrets, passwords', () => {
 
 test('buildChildEnv keeps only allowlisted names, adds fixed settings, drops secret extras', () => {
   const env = buildChildEnv(
-    { PATH: '/bin', HOME: '/h', OPENAI_API_KEY: 'sk-x', RANDOM_VAR: 'r', LC_ALL: 'C', PYTHONDONTWRITEBYTECODE: '0' },
+    { PATH: '/bin', HOME: '/h', FORCE_COLOR: '0', OPENAI_API_KEY: 'sk-x', RANDOM_VAR: 'r', LC_ALL: 'C', PYTHONDONTWRITEBYTECODE: '0' },
     { FOO: 'bar', API_TOKEN: 't' },
   );
-  assert.equal(env, { PATH: '/bin', HOME: '/h', LC_ALL: 'C', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', FOO: 'bar' });
+  assert.equal(env, { PATH: '/bin', HOME: '/h', LC_ALL: 'C', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', NO_COLOR: '1', FOO: 'bar' });
   assert.equal(secretNamesIn({ FOO: 'x', API_TOKEN: 't', A_KEY: 'k' }), ['API_TOKEN', 'A_KEY']);
 });
 

@@ -1,0 +1,38 @@
+// The built-in patch-safety validator: the gate's checks again, on the tree after apply
+// (src/patch/tree-safety.ts), so what landed on disk is what the gate approved.
+import type { Exec } from '../exec/run.js';
+import type { Failure } from '../runner/types.js';
+import type { Policy, Task } from '../types/generated/index.js';
+import { PATCH_SAFETY } from './specs.js';
+import type { BuiltinValidator } from './run.js';
+
+export interface TreeSafetyInput {
+  repo: string;
+  exec: Exec;
+  policy: Policy;
+  task: Task;
+  filesChanged: string[];
+}
+
+type CheckTreeSafety = (input: TreeSafetyInput) => Promise<Failure[]>;
+
+async function loadCheck(): Promise<CheckTreeSafety> {
+  // Loaded on first use: patch-safety only runs after something was applied.
+  // (A computed specifier keeps this file compiling while tree-safety.ts is developed alongside.)
+  const specifier = '../patch/tree-safety.js';
+  const mod = (await import(specifier)) as { checkTreeSafety: CheckTreeSafety };
+  return mod.checkTreeSafety;
+}
+
+export function patchSafetyValidator(input: TreeSafetyInput): BuiltinValidator {
+  return {
+    name: PATCH_SAFETY,
+    cost: 'cheap',
+    run: async () => {
+      const check = await loadCheck();
+      const failures = await check(input);
+      // Stamp the validator name whatever the checker wrote, so records stay consistent.
+      return failures.map((f) => ({ ...f, validator: PATCH_SAFETY }));
+    },
+  };
+}

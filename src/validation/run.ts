@@ -1,0 +1,193 @@
+// Runs a set of validators: cheap ones start first, up to max_parallel at once, optional
+// fail-fast; results come back in the order the names were given, whatever finished first.
+import { join } from 'node:path';
+import type { Exec } from '../exec/run.js';
+import { failureId, getParser, sortFailures } from '../exec/validators/index.js';
+import type { Failure } from '../runner/types.js';
+import { costRank, type ValidatorSpec } from './specs.js';
+
+export type ValidatorStatus = 'passed' | 'failed' | 'skipped';
+
+export interface ValidatorOutcome {
+  name: string;
+  status: ValidatorStatus;
+  failures: Failure[];
+  parser: string;
+  argv: string[];
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  outputTruncated: boolean;
+  /** Why it did not run (fail-fast), or why it failed without parsed failures. */
+  note: string | null;
+}
+
+/** A validator implemented in pipe itself (patch-safety). */
+export interface BuiltinValidator {
+  name: string;
+  cost: ValidatorSpec['cost'];
+  run(signal: AbortSignal): Promise<Failure[]>;
+}
+
+export interface RunValidatorsOptions {
+  repo: string;
+  exec: Exec;
+  specs: ValidatorSpec[];
+  builtins?: BuiltinValidator[];
+  allowedExecutables: readonly string[];
+  maxParallel: number;
+  failFast: boolean;
+  signal?: AbortSignal;
+  /** Called as each validator finishes (for events and progress). */
+  onResult?: (outcome: ValidatorOutcome) => void;
+}
+
+type Job = { name: string; cost: ValidatorSpec['cost']; order: number; run: (signal: AbortSignal) => Promise<ValidatorOutcome> };
+
+const ANSI = /\u001b\[[0-9;?]*[ -\/]*[@-~]/g;
+
+/** Tools that colour their output anyway (pytest with FORCE_COLOR, eslint formatters) parse the same. */
+function stripAnsi(text: string): string {
+  return text.includes('\u001b') ? text.replace(ANSI, '') : text;
+}
+
+function lastLines(text: string, n: number): string {
+  return text.split(/\r?\n/).map((l) => l.trimEnd()).filter(Boolean).slice(-n).join('\n');
+}
+
+/** One failure for a command that failed without anything the parser understood. */
+function genericFailure(spec: ValidatorSpec, r: { exitCode: number | null; timedOut: boolean; spawnError?: string; stdout: string; stderr: string; truncated: boolean }): Failure {
+  let category: string;
+  let stable: string;
+  if (r.timedOut) {
+    category = 'timeout';
+    stable = `timed out after ${Math.round(spec.timeoutMs / 1000)} s`;
+  } else if (r.spawnError) {
+    category = 'spawn-error';
+    stable = `could not start: ${r.spawnError}`;
+  } else {
+    category = 'exit-code';
+    stable = `exited with code ${r.exitCode ?? 'null'}`;
+  }
+  const detail = lastLines(r.stderr || r.stdout, 5);
+  const message = `${spec.name} ${stable}${r.truncated ? ' (output truncated)' : ''}${detail ? `: ${detail}` : ''}`;
+  return { validator: spec.name, id: failureId(spec.name, category, null, stable), category, file: null, line: null, message };
+}
+
+function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: number): Job {
+  return {
+    name: spec.name,
+    cost: spec.cost,
+    order,
+    run: async (signal) => {
+      const r = await options.exec({
+        argv: spec.argv,
+        cwd: spec.cwd ? join(options.repo, spec.cwd) : options.repo,
+        root: options.repo,
+        timeoutMs: spec.timeoutMs,
+        maxOutputBytes: spec.maxOutputBytes,
+        allowedExecutables: options.allowedExecutables,
+        env: spec.env,
+        signal,
+      });
+      const truncated = r.stdoutTruncated || r.stderrTruncated;
+      const stdout = stripAnsi(r.stdout);
+      const stderr = stripAnsi(r.stderr);
+      let failures = r.timedOut
+        ? []
+        : getParser(spec.parser)({ validator: spec.name, exitCode: r.exitCode, timedOut: r.timedOut, stdout, stderr, repo: options.repo, cwd: spec.cwd });
+      if (r.failed && failures.length === 0) failures = [genericFailure(spec, { ...r, stdout, stderr, truncated })];
+      failures = sortFailures(failures);
+      return {
+        name: spec.name,
+        status: failures.length ? 'failed' : 'passed',
+        failures,
+        parser: spec.parser,
+        argv: spec.argv,
+        exitCode: r.exitCode,
+        timedOut: r.timedOut,
+        durationMs: r.durationMs,
+        outputTruncated: truncated,
+        note: r.timedOut ? 'timed out' : r.spawnError ? `could not start: ${r.spawnError}` : null,
+      };
+    },
+  };
+}
+
+function builtinJob(builtin: BuiltinValidator, order: number): Job {
+  return {
+    name: builtin.name,
+    cost: builtin.cost,
+    order,
+    run: async (signal) => {
+      const started = performance.now();
+      const failures = sortFailures(await builtin.run(signal));
+      return {
+        name: builtin.name,
+        status: failures.length ? 'failed' : 'passed',
+        failures,
+        parser: 'builtin',
+        argv: [],
+        exitCode: null,
+        timedOut: false,
+        durationMs: Math.round(performance.now() - started),
+        outputTruncated: false,
+        note: null,
+      };
+    },
+  };
+}
+
+function skipped(job: Job, note: string): ValidatorOutcome {
+  return { name: job.name, status: 'skipped', failures: [], parser: '', argv: [], exitCode: null, timedOut: false, durationMs: 0, outputTruncated: false, note };
+}
+
+export async function runValidators(options: RunValidatorsOptions): Promise<ValidatorOutcome[]> {
+  const jobs: Job[] = [
+    ...options.specs.map((s, i) => commandJob(options, s, i)),
+    ...(options.builtins ?? []).map((b, i) => builtinJob(b, options.specs.length + i)),
+  ];
+  // Cheap first; equal cost keeps the given order.
+  const queue = [...jobs].sort((a, b) => costRank(a.cost) - costRank(b.cost) || a.order - b.order);
+  const results = new Map<string, ValidatorOutcome>();
+  const stop = new AbortController();
+  const outer = options.signal;
+  const onOuterAbort = () => stop.abort();
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  if (outer?.aborted) stop.abort();
+  let failed = false;
+
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      if (stop.signal.aborted) {
+        results.set(job.name, skipped(job, failed ? 'skipped: fail-fast after an earlier failure' : 'skipped: cancelled'));
+        continue;
+      }
+      let outcome: ValidatorOutcome;
+      try {
+        outcome = await job.run(stop.signal);
+      } catch (err) {
+        // A validator that cannot even be started (allowlist, cwd) is a configuration error.
+        stop.abort();
+        throw err;
+      }
+      // A run cut short by fail-fast says nothing about the code: it is skipped, not failed.
+      if (stop.signal.aborted && outcome.status === 'failed' && outcome.exitCode === null && !outcome.timedOut && outcome.parser !== 'builtin') {
+        outcome = skipped(job, failed ? 'cancelled: fail-fast after an earlier failure' : 'cancelled');
+      }
+      results.set(job.name, outcome);
+      options.onResult?.(outcome);
+      if (outcome.status === 'failed') {
+        failed = true;
+        if (options.failFast) stop.abort();
+      }
+    }
+  };
+  try {
+    const width = Math.max(1, Math.min(options.maxParallel, jobs.length));
+    await Promise.all(Array.from({ length: width }, worker));
+  } finally {
+    outer?.removeEventListener('abort', onOuterAbort);
+  }
+  return jobs.map((j) => results.get(j.name) ?? skipped(j, 'not run'));
+}
