@@ -1,8 +1,8 @@
 // The run folder .pipe/runs/<run-id>/: state.json rewritten atomically (temp, fsync,
 // rename) after every step, events.jsonl appended one event a line. Everything
 // written passes through redaction.
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { redact, redactValue } from './redact.js';
 import type { EventSink, RunEvent, RunRecords } from '../runner/types.js';
 
@@ -24,16 +24,33 @@ export function runsDir(repo: string): string {
   return join(repo, '.pipe', 'runs');
 }
 
-/** Makes sure .pipe/ is git-ignored by the tool itself (DSL.md §5), without touching the user's .gitignore. */
+const IGNORE_LINES = ['.pipe/runs/', '.pipe/ledger.sqlite*', '.pipe/*.tmp'];
+
+/** The repository's info/exclude file (plain or worktree checkouts), or null when there is none. */
+function infoExclude(repo: string): string | null {
+  const dotGit = join(repo, '.git');
+  if (!existsSync(dotGit)) return null;
+  if (statSync(dotGit).isDirectory()) return join(dotGit, 'info', 'exclude');
+  const pointer = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+  if (!pointer) return null;
+  const gitDir = resolve(repo, pointer[1].trim());
+  const common = existsSync(join(gitDir, 'commondir')) ? resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim()) : gitDir;
+  return join(common, 'info', 'exclude');
+}
+
+/**
+ * Keeps run records and the ledger out of git (DSL.md §5) without creating a file the
+ * user would see as untracked: the lines go to .git/info/exclude, local to this clone.
+ */
 export function ensurePipeIgnored(repo: string): void {
-  const pipeDir = join(repo, '.pipe');
-  mkdirSync(pipeDir, { recursive: true });
-  const ignore = join(pipeDir, '.gitignore');
-  try {
-    writeFileSync(ignore, '# written by pipe: run records and the ledger stay out of git\nruns/\nledger.sqlite*\n*.tmp\n', { flag: 'wx' });
-  } catch {
-    /* already there: the user's version wins */
-  }
+  const exclude = infoExclude(repo);
+  if (!exclude) return;
+  const current = existsSync(exclude) ? readFileSync(exclude, 'utf8') : '';
+  const missing = IGNORE_LINES.filter((line) => !current.split(/\r?\n/).includes(line));
+  if (!missing.length) return;
+  mkdirSync(dirname(exclude), { recursive: true });
+  const prefix = current && !current.endsWith('\n') ? '\n' : '';
+  appendFileSync(exclude, `${prefix}# pipe: run records and the ledger\n${missing.join('\n')}\n`);
 }
 
 export class FolderRecords implements RunRecords {

@@ -136,7 +136,6 @@ test('state.json and events.jsonl are written after every step', async () => {
   assert.is(state.steps.length, 2);
   const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(events.map((e) => e.type), ['run.start', 'attempt.start', 'step.start', 'step.end', 'step.start', 'step.end', 'run.end']);
-  assert.ok(existsSync(join(o.state.repo, '.pipe', '.gitignore')));
 });
 
 test('a dry run stops before the first provider call and writes nothing', async () => {
