@@ -44,7 +44,8 @@ function runFile(file) {
       const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
       let result;
       if (Number.isNaN(total) || Number.isNaN(passed)) result = { passed: 0, failed: 1, skipped: 0, crashed: true };
-      else result = { passed, failed: total - passed - skipped, skipped };
+      // uvu's Total excludes test.skip'd tests, so skips are not subtracted again.
+      else result = { passed, failed: total - passed, skipped };
       if (code !== 0 && result.failed === 0) result.failed = 1;
       resolvePromise({ file, code, text, ms: Date.now() - started, ...result });
     });

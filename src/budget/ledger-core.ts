@@ -1,7 +1,7 @@
 // The ledger over knex, shared by SQLite and PostgreSQL. Only the atomic part of
 // reserve() differs (how the budget scope is locked); everything else is plain SQL
 // both databases understand.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { PipeError } from '../errors.js';
 import { budgetBlockMessage, figures, firstExceededLevel } from './limits.js';
@@ -87,9 +87,21 @@ function toEntry(row: Record<string, unknown>): LedgerEntry {
   };
 }
 
-function newRow(request: Omit<ReserveRequest, 'limits'>, status: 'reserved' | 'blocked', reason: string | null, now: string): Row {
+let sequence = 0;
+
+/**
+ * Time-ordered ids (creation ms, a per-process counter, random bits), so ordering by id
+ * keeps the order of creation within one process even inside one millisecond.
+ */
+export function newEntryId(now: Date): string {
+  sequence = (sequence + 1) % 0x1000000;
+  return `${now.getTime().toString(16).padStart(12, '0')}-${sequence.toString(16).padStart(6, '0')}-${randomBytes(5).toString('hex')}`;
+}
+
+function newRow(request: Omit<ReserveRequest, 'limits'>, status: 'reserved' | 'blocked', reason: string | null, at: Date): Row {
+  const now = at.toISOString();
   return {
-    id: randomUUID(),
+    id: newEntryId(at),
     project: request.project,
     run_id: request.runId,
     task_id: request.taskId,
@@ -145,7 +157,7 @@ export class KnexLedger implements Ledger {
     return this.options.lockedTransaction(request.project, async (tx) => {
       const scopes = await readScopes(tx, request);
       const exceeded = firstExceededLevel(scopes, request.projectedUsd);
-      const now = this.options.now().toISOString();
+      const now = this.options.now();
       const reason = exceeded
         ? budgetBlockMessage(exceeded, request.projectedUsd, { project: request.project, role: request.role, taskId: request.taskId })
         : null;
@@ -166,7 +178,7 @@ export class KnexLedger implements Ledger {
 
   async recordBlocked(request: Omit<ReserveRequest, 'limits'> & { reason: string }): Promise<string> {
     this.assertWritable('record a blocked call');
-    const row = newRow(request, 'blocked', request.reason, this.options.now().toISOString());
+    const row = newRow(request, 'blocked', request.reason, this.options.now());
     await this.db(TABLE).insert(row);
     return String(row.id);
   }
