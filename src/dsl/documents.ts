@@ -29,7 +29,7 @@ async function loadChecked(file: string, kind: 'Task' | 'Config' | 'Policy'): Pr
   const loaded = await loadYamlFile(file);
   const problems = checkKind(loaded, kind);
   if (!problems.length) problems.push(...schemaDiagnostics(loaded, validatorFor(KIND_SCHEMAS[kind])));
-  if (kind === 'Policy' && !problems.length) problems.push(...checkPolicyExpressions(loaded, loaded.data as Policy));
+  if (kind === 'Policy' && (problems.length === 0 || problems[0].kind !== 'kind')) problems.push(...checkPolicyExpressions(loaded, loaded.data as Policy));
   if (problems.length) throw invalid(file, problems);
   return loaded;
 }
@@ -193,15 +193,13 @@ async function validateOne(file: string, options: Required<ValidateOptions>, pol
   if (kind === 'Pipeline') {
     return (await inspectPipelineFile(resolve(options.cwd, file), undefined, { fromDir: dirname(resolve(options.cwd, file)), repo: options.repo })).diagnostics;
   }
-  const problems = schemaDiagnostics(loaded, validatorFor(KIND_SCHEMAS[kind as 'Task' | 'Policy' | 'Config']));
-  if (problems.length) return problems;
-  if (kind === 'Policy') return checkPolicyExpressions(loaded, data as Policy);
+  const out = schemaDiagnostics(loaded, validatorFor(KIND_SCHEMAS[kind as 'Task' | 'Policy' | 'Config']));
+  if (kind === 'Policy') out.push(...checkPolicyExpressions(loaded, data as Policy));
   if (kind === 'Task') {
     const task = data as Task;
-    const out: Diagnostic[] = [];
     const policy = await policyFor();
     if (policy) out.push(...checkTaskAgainstPolicy(task, loaded, policy));
-    if (task.pipeline) {
+    if (typeof task.pipeline === 'string' && task.pipeline) {
       try {
         resolveReference(task.pipeline, 'pipeline', { fromDir: dirname(resolve(options.cwd, file)), repo: options.repo });
       } catch (err) {
@@ -209,9 +207,8 @@ async function validateOne(file: string, options: Required<ValidateOptions>, pol
         out.push(loaded.diagnostic('/pipeline', err.message, 'not-found'));
       }
     }
-    return out;
   }
-  return [];
+  return out;
 }
 
 /** Checks files (every kind detected from `kind`); with none, everything under .pipe/, pipelines/, policies/, tasks/. */

@@ -33,8 +33,20 @@ interface Composed {
   loaded: LoadedYaml;
 }
 
-function origins(loaded: LoadedYaml, list: Step[] | undefined, key: 'steps' | 'finally'): StepOrigin[] {
-  return (list ?? []).map((step, i) => ({ step, loaded, pointer: `/${key}/${i}` }));
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Steps shaped enough to check further (a map with string id and uses); holes keep indexes stable. */
+function wellFormedSteps(list: unknown): (Step | undefined)[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  return list.map((s) => (isMap(s) && typeof s.id === 'string' && typeof s.uses === 'string' ? (s as Step) : undefined));
+}
+
+function origins(loaded: LoadedYaml, list: (Step | undefined)[] | undefined, key: 'steps' | 'finally'): StepOrigin[] {
+  const out: StepOrigin[] = [];
+  (list ?? []).forEach((step, i) => {
+    if (step) out.push({ step, loaded, pointer: `/${key}/${i}` });
+  });
+  return out;
 }
 
 function duplicateIds(list: StepOrigin[]): Diagnostic[] {
@@ -59,12 +71,20 @@ async function composeFile(path: string, builtin: string | undefined, options: L
   }
   const kindProblems = checkKind(loaded, 'Pipeline');
   if (kindProblems.length) return { diagnostics: kindProblems };
-  const schemaProblems = schemaDiagnostics(loaded, validatorFor('pipeline'));
-  if (schemaProblems.length) return { diagnostics: schemaProblems };
-
-  const doc = loaded.data as Pipeline;
+  // Schema problems do not stop the checks below: every problem of a file is reported at
+  // once, so the rest of this function tolerates malformed parts (they are skipped).
+  const diagnostics: Diagnostic[] = schemaDiagnostics(loaded, validatorFor('pipeline'));
+  const raw = loaded.data as Record<string, unknown>;
+  const doc = {
+    ...raw,
+    name: typeof raw.name === 'string' ? raw.name : '',
+    extends: typeof raw.extends === 'string' ? raw.extends : undefined,
+    inputs: isMap(raw.inputs) ? raw.inputs : undefined,
+    remove: Array.isArray(raw.remove) ? raw.remove.filter((x): x is string => typeof x === 'string') : undefined,
+    steps: wellFormedSteps(raw.steps),
+    finally: wellFormedSteps(raw.finally),
+  } as Pipeline;
   const own = { steps: origins(loaded, doc.steps, 'steps'), finally: origins(loaded, doc.finally, 'finally') };
-  const diagnostics: Diagnostic[] = [];
   const inputs = { ...(doc.inputs ?? {}) } as Composed['inputs'];
   const base: Composed = { name: doc.name, description: doc.description, chain: [path], chainNames: [builtin ? `builtin:${builtin}` : path], inputs, steps: own.steps, finally: own.finally, loaded };
 
@@ -91,11 +111,11 @@ async function composeFile(path: string, builtin: string | undefined, options: L
     return { diagnostics: [...diagnostics, loaded.diagnostic('/extends', `extends cycle: ${cycle.map(displayPath).join(' → ')}`, 'extends-cycle')] };
   }
   const parent = await composeFile(parentRef.path, parentRef.builtin, options, [...stack, path]);
-  if (!parent.composed) {
+  if (parent.diagnostics.length) {
     const cycleOnly = parent.diagnostics.every((d) => d.kind === 'extends-cycle');
-    const own = cycleOnly ? [] : [loaded.diagnostic('/extends', `parent pipeline ${displayPath(parentRef.path)} has errors`, 'extends')];
-    return { diagnostics: [...diagnostics, ...own, ...parent.diagnostics] };
+    if (!cycleOnly) diagnostics.push(loaded.diagnostic('/extends', `parent pipeline ${displayPath(parentRef.path)} has errors`, 'extends'));
   }
+  if (!parent.composed) return { diagnostics: [...diagnostics, ...parent.diagnostics] };
   const p = parent.composed;
   const removed = new Set(doc.remove ?? []);
   const inherited = [...p.steps, ...p.finally].map((s) => s.step.id);

@@ -79,7 +79,7 @@ export async function checkPipelineSteps(steps: StepOrigin[], finallySteps: Step
     if (typeof step.uses === 'string' && !known.includes(step.uses)) {
       out.push(loaded.diagnostic(`${pointer}/uses`, `unknown step type '${step.uses}'${didYouMean(step.uses, known)}; known types: ${known.join(', ')}`, 'unknown-step'));
     } else if (typeof step.uses === 'string') {
-      const validate = await withValidator(step.uses);
+      const validate = step.with === undefined || (typeof step.with === 'object' && step.with !== null && !Array.isArray(step.with)) ? await withValidator(step.uses) : undefined;
       if (validate) {
         const data = step.with ?? {};
         out.push(
@@ -92,7 +92,7 @@ export async function checkPipelineSteps(steps: StepOrigin[], finallySteps: Step
       }
     }
     const onFail = step.on_fail;
-    if (onFail && typeof onFail === 'object' && typeof onFail.retry === 'string') {
+    if (onFail && typeof onFail === 'object' && !Array.isArray(onFail) && typeof onFail.retry === 'string') {
       const target = onFail.retry;
       const retryPointer = `${pointer}/on_fail/retry`;
       if (inFinally) {
@@ -119,7 +119,8 @@ export async function checkPipelineSteps(steps: StepOrigin[], finallySteps: Step
 /** Routing `when` expressions of one policy file compile. */
 export function checkPolicyExpressions(loaded: LoadedYaml, policy: Policy): Diagnostic[] {
   const out: Diagnostic[] = [];
-  (policy.routing ?? []).forEach((rule, i) => {
+  if (!Array.isArray(policy.routing)) return out;
+  policy.routing.forEach((rule, i) => {
     if (rule && typeof rule.when === 'string') out.push(...checkExpression(loaded, `/routing/${i}/when`, rule.when));
   });
   return out;
@@ -129,8 +130,9 @@ export function checkPolicyExpressions(loaded: LoadedYaml, policy: Policy): Diag
 export function checkTaskAgainstPolicy(task: Task, source: LoadedYaml | string, policy: Policy): Diagnostic[] {
   const defined = Object.keys(policy.validators ?? {});
   const out: Diagnostic[] = [];
-  (task.validators ?? []).forEach((name, i) => {
-    if (defined.includes(name)) return;
+  if (!Array.isArray(task.validators)) return out;
+  task.validators.forEach((name, i) => {
+    if (typeof name !== 'string' || defined.includes(name)) return;
     const message = `unknown validator '${name}'${didYouMean(name, defined)}; the policy defines: ${defined.join(', ') || '(none)'}`;
     const pointer = `/validators/${i}`;
     if (typeof source === 'string') out.push({ file: source, line: 1, column: 1, message, pointer, kind: 'unknown-validator' });
