@@ -11,6 +11,9 @@ const builtinLoaders: Record<string, Loader> = {
   budget: async () => (await import('../steps/budget.js')).step,
   route: async () => (await import('../steps/route.js')).step,
   propose: async () => (await import('../steps/propose.js')).step,
+  gate: async () => (await import('../steps/gate.js')).step,
+  apply: async () => (await import('../steps/apply.js')).step,
+  rollback: async () => (await import('../steps/rollback.js')).step,
 };
 
 const registered = new Map<string, StepModule<never>>();

@@ -1,0 +1,52 @@
+// `pipe recover` and the start of `pipe run`: an open journal whose process is dead
+// means the run crashed (kill -9 during apply or validation); restore its tree.
+import { readdir, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Exec } from '../../exec/run.js';
+import { git } from '../../exec/run.js';
+import { readJournal } from './journal.js';
+import { restoreFromJournal } from './restore.js';
+
+export interface RecoveredRun {
+  run_id: string;
+  restored: string[];
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function repoRoot(repo: string, exec: Exec): Promise<string> {
+  const r = await git(exec, resolve(repo), ['rev-parse', '--show-toplevel']);
+  return r.failed ? resolve(repo) : r.stdout.trim();
+}
+
+/** Restores every run whose journal is open and whose process is gone (any open one with `force`). Idempotent. */
+export async function recoverRuns(repo: string, exec: Exec, options: { force?: boolean } = {}): Promise<RecoveredRun[]> {
+  const root = await repoRoot(repo, exec);
+  const runsDir = join(root, '.pipe', 'runs');
+  let names: string[];
+  try {
+    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch {
+    return [];
+  }
+  const out: RecoveredRun[] = [];
+  for (const name of names) {
+    const dir = join(runsDir, name);
+    // A temp journal never renamed into place means the crash came before any file changed.
+    for (const leftover of (await readdir(dir)).filter((n) => n.startsWith('.journal.json.tmp-'))) await unlink(join(dir, leftover)).catch(() => undefined);
+    const journalPath = join(dir, 'journal.json');
+    const doc = await readJournal(journalPath);
+    if (!doc || doc.state !== 'open') continue;
+    if (!options.force && (doc.pid === process.pid || pidAlive(doc.pid))) continue;
+    out.push({ run_id: doc.run_id || name, restored: await restoreFromJournal(doc, journalPath, root) });
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+// apply: refuses to touch the user's uncommitted work, writes the checkpoint journal
+// durably, and only then changes the tree. A retry first rolls this attempt back.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCHEMAS_DIR } from '../paths.js';
+import { isPipeError } from '../errors.js';
+import { isGatedPatch } from '../patch/types.js';
+import { applyToTree, dirtyFiles, rollbackJournal, writeCheckpoint } from '../patch/workspace.js';
+import type { JournalHandle } from '../patch/workspace.js';
+import { listPaths } from '../patch/checks/index.js';
+import type { StepModule } from '../runner/types.js';
+import type { ApplyWith } from '../types/generated/index.js';
+
+const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'apply.with.schema.json'), 'utf8')) as Record<string, unknown>;
+
+export const step: StepModule<ApplyWith> = {
+  type: 'apply',
+  withSchema,
+  async run(ctx, args) {
+    const gated = ctx.work.patch;
+    if (!isGatedPatch(gated)) {
+      return { status: 'failed', code: 'E_APPLY', message: 'there is no gated patch to apply; a gate step must pass before apply' };
+    }
+    const recordsDir = ctx.services.records.dir;
+    if (ctx.run.dryRun || recordsDir === null) return { status: 'skipped', message: 'dry run: nothing is written to the repository' };
+    const attempt = ctx.currentAttempt();
+    const { repo } = ctx;
+    const exec = ctx.services.exec;
+    // The step may only narrow the policy, never widen it.
+    const allowDirty = (ctx.policy.safety?.allow_dirty_files ?? false) && args.allow_dirty_files !== false;
+    const dirty = await dirtyFiles(exec, repo, gated.paths);
+    if (dirty.length && !allowDirty) {
+      const message = `the patch touches ${dirty.length === 1 ? 'a file' : 'files'} with uncommitted changes: ${listPaths(dirty)}; commit or stash them first, or set safety.allow_dirty_files: true`;
+      attempt.refusal = { code: 'E_DIRTY_FILES', message };
+      return { status: 'refused', code: 'E_DIRTY_FILES', message, output: { files_changed: [], journal: null, dirty_files: dirty } };
+    }
+    const journalPath = join(recordsDir, 'journal.json');
+    await writeCheckpoint({ repo, runId: ctx.run.id, journalPath, paths: gated.paths, attempt: ctx.attempt });
+    const handle: JournalHandle = { path: journalPath, runId: ctx.run.id, repo };
+    ctx.work.journal = handle;
+    const touched = gated.paths;
+    ctx.beforeRetry(async () => {
+      await rollbackJournal(journalPath);
+      ctx.work.filesChanged = ctx.work.filesChanged.filter((p) => !touched.includes(p));
+    });
+    try {
+      await applyToTree({ repo, exec, patch: gated.patch, contents: gated.contents });
+    } catch (err) {
+      await rollbackJournal(journalPath);
+      const message = isPipeError(err) ? err.message : `applying the patch failed: ${(err as Error).message}`;
+      attempt.refusal = { code: 'E_APPLY', message };
+      return { status: 'failed', code: 'E_APPLY', message: `${message} (the tree was restored from the checkpoint)`, output: { files_changed: [], journal: journalPath } };
+    }
+    ctx.work.filesChanged = [...new Set([...ctx.work.filesChanged, ...touched])];
+    ctx.services.events.emit('patch.applied', { step: ctx.step.id, attempt: ctx.attempt, files: touched, dirty_files: dirty, journal: journalPath });
+    return {
+      status: 'succeeded',
+      message: `${touched.length} file${touched.length === 1 ? '' : 's'} changed${dirty.length ? ` (${dirty.length} had uncommitted changes; the checkpoint keeps them)` : ''}`,
+      output: { files_changed: touched, journal: journalPath },
+    };
+  },
+};
