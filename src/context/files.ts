@@ -111,10 +111,13 @@ export async function selectContextFiles(exec: Exec, repo: string, task: Task, p
     taken.add(path);
     order.push({ path, source });
   };
-  const groups: [string[], ContextFileEntry['source']][] = [
-    [contextPatterns, 'context_files'],
-    [allowedPatterns, 'allowed_files'],
-  ];
+  // Without context_files the task's allowed files are the whole context.
+  const groups: [string[], ContextFileEntry['source']][] = task.context_files
+    ? [
+        [contextPatterns, 'context_files'],
+        [allowedPatterns, 'allowed_files'],
+      ]
+    : [[allowedPatterns, 'allowed_files']];
   const globs: { match: (p: string) => boolean; source: ContextFileEntry['source'] }[] = [];
   for (const [patterns, source] of groups) {
     for (const pattern of patterns) {
