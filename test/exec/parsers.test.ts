@@ -79,7 +79,8 @@ test('ids ignore line and column shifts but not the problem', () => {
   assert.is(failureId('mypy', 'arg-type', 'a.py', 'Argument 1 at a.py:12:5'), failureId('mypy', 'arg-type', 'a.py', 'Argument 1 at a.py:40:1'));
   assert.is.not(failureId('mypy', 'arg-type', 'a.py', 'Argument "x"'), failureId('mypy', 'arg-type', 'a.py', 'Argument "y"'));
   assert.is.not(failureId('mypy', 'arg-type', 'a.py', 'same'), failureId('mypy', 'arg-type', 'b.py', 'same'));
-  assert.is(normaliseMessage('  Took 0.53s  at 0xDEADbeef '), 'took #s at <addr>');
+  assert.is(normaliseMessage('  Took 0.53s  at 0xDEADbeef line 12 '), 'took #s at <addr> line #');
+  assert.is.not(failureId('pytest', 'test-failure', 't.py', 't.py::test_1'), failureId('pytest', 'test-failure', 't.py', 't.py::test_2'));
   assert.is(getParser(undefined), PARSERS['exit-code']);
   assert.throws(() => getParser('junit'), /unknown validator parser 'junit'/);
 });

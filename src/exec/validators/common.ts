@@ -24,14 +24,15 @@ export type OutputParser = (input: ParseInput) => Failure[];
 
 /**
  * Strips what changes between attempts without changing the problem: positions, timings,
- * addresses, counts, whitespace. Used only for the id; the stored message stays as printed.
+ * addresses, whitespace. Other numbers stay: test_case_1 and test_case_2 are different. Used only for the id; the stored message stays as printed.
  */
 export function normaliseMessage(message: string): string {
   return message
     .replace(/0x[0-9a-f]+/gi, '<addr>')
     .replace(/\bline \d+/gi, 'line #')
     .replace(/:\d+(:\d+)?\b/g, ':#')
-    .replace(/\d+(\.\d+)?/g, '#')
+    .replace(/\(\d+,\d+\)/g, '(#)')
+    .replace(/\b\d+(\.\d+)?\s*(ms|s|sec|seconds)\b/g, '#$2')
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
