@@ -109,7 +109,9 @@ export function isPipeError(error: unknown): error is PipeError {
 
 /** Renders a diagnostic the way compilers do: location, message, then the source line and a caret. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.file}:${d.line}:${d.column}: error: ${d.message}${d.pointer !== undefined ? ` (at ${d.pointer || '/'})` : ''}`;
+  // YAML syntax and file errors have no place in the document tree: no "(at /)".
+  const located = d.pointer !== undefined && !(d.pointer === '' && (d.kind === 'yaml' || d.kind === 'file'));
+  const head = `${d.file}:${d.line}:${d.column}: error: ${d.message}${located ? ` (at ${d.pointer || '/'})` : ''}`;
   if (d.sourceLine === undefined) return head;
   const caret = ' '.repeat(Math.max(0, d.column - 1)) + '^' + '~'.repeat(Math.max(0, (d.length ?? 1) - 1));
   return `${head}\n  ${d.sourceLine}\n  ${caret}`;

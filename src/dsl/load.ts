@@ -113,7 +113,7 @@ export async function loadYamlFile(file: string): Promise<LoadedYaml> {
 function yamlMessage(code: string, message: string, text: string, pos: [number, number]): string {
   switch (code) {
     case 'DUPLICATE_KEY':
-      return `duplicate key '${text.slice(pos[0], pos[1]).trim() || '?'}'`;
+      return `duplicate key '${/^(?:"[^"\n]*"|'[^'\n]*'|[^:\n]*?)(?=\s*:|\s*$)/m.exec(text.slice(pos[0]))?.[0].trim().replace(/^["']|["']$/g, '') || '?'}'`;
     case 'TAB_AS_INDENT':
       return 'tab character used for indentation; YAML allows only spaces';
     case 'MULTIPLE_DOCS':
@@ -144,7 +144,16 @@ export function parseYamlText(text: string, file: string): LoadedYaml {
   };
 
   if (doc.errors.length) {
-    const diagnostics = doc.errors.map((e) => diag(e.pos[0], e.pos[1], yamlMessage(e.code, e.message, text, e.pos), 'yaml', ''));
+    const diagnostics = doc.errors.map((e) => {
+      let start = e.pos[0];
+      // An unclosed flow collection is reported where the closer was expected: the start of
+      // the next line. The end of the line that lacks it is where people look.
+      if (/end with a [\]}]/.test(e.message) && start > 0 && text[start - 1] === '\n') {
+        start -= 1;
+        while (start > 0 && /[\s]/.test(text[start - 1])) start -= 1;
+      }
+      return diag(start, Math.max(start + 1, e.pos[1]), yamlMessage(e.code, e.message, text, e.pos), 'yaml', '');
+    });
     throw new PipeError('E_YAML', `${file}: invalid YAML (${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'})`, {
       diagnostics: sortDiagnostics(diagnostics),
     });
