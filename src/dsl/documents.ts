@@ -175,7 +175,7 @@ export function defaultValidateFiles(cwd: string): string[] {
 async function validateOne(file: string, options: Required<ValidateOptions>, policyFor: () => Promise<Policy | undefined>): Promise<Diagnostic[]> {
   let loaded: LoadedYaml;
   try {
-    loaded = await loadYamlFile(file);
+    loaded = await loadYamlFile(resolve(options.cwd, file), file);
   } catch (err) {
     if (isPipeError(err) && err.diagnostics.length) return err.diagnostics;
     throw err;

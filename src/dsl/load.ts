@@ -84,11 +84,15 @@ function decodeUtf8(file: string, bytes: Uint8Array): string {
   }
 }
 
-/** Reads and parses a YAML file; throws PipeError E_FILE / E_YAML with positioned diagnostics. */
-export async function loadYamlFile(file: string): Promise<LoadedYaml> {
+/**
+ * Reads and parses a YAML file; throws PipeError E_FILE / E_YAML with positioned diagnostics.
+ * `display` is the name used in messages (default: `file` as given).
+ */
+export async function loadYamlFile(path: string, display: string = path): Promise<LoadedYaml> {
+  const file = display;
   let size: number;
   try {
-    const st = await stat(file);
+    const st = await stat(path);
     if (st.isDirectory()) throw fileError(file, 'is a directory, not a YAML file', 'name a .yaml file');
     size = st.size;
   } catch (err) {
@@ -102,7 +106,7 @@ export async function loadYamlFile(file: string): Promise<LoadedYaml> {
   }
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = await readFile(path);
   } catch (err) {
     throw fileError(file, `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }

@@ -64,7 +64,7 @@ function duplicateIds(list: StepOrigin[]): Diagnostic[] {
 async function composeFile(path: string, builtin: string | undefined, options: LoadPipelineOptions, stack: string[]): Promise<{ composed?: Composed; diagnostics: Diagnostic[] }> {
   let loaded: LoadedYaml;
   try {
-    loaded = await loadYamlFile(displayPath(path));
+    loaded = await loadYamlFile(path, displayPath(path));
   } catch (err) {
     if (isPipeError(err) && err.diagnostics.length) return { diagnostics: err.diagnostics };
     throw err;
