@@ -59,6 +59,27 @@ function entryIdOf(ev: Event): string | null {
   return typeof nested === 'string' ? nested : null;
 }
 
+/**
+ * Groups a run's events by ledger entry. An event naming its entry goes to it; a
+ * provider.call/provider.result naming none belongs to the entry most recently reserved
+ * before it (steps run one at a time, and the budget step's `ledger.entry` event with
+ * status reserved comes before the call it pays for).
+ */
+export function eventsByEntry(events: Event[]): Map<string, Event[]> {
+  const out = new Map<string, Event[]>();
+  let current: string | null = null;
+  for (const ev of events) {
+    let id = entryIdOf(ev);
+    if (ev.type === 'ledger.entry' && ev.status === 'reserved' && id) current = id;
+    if (!id && (ev.type === 'provider.call' || ev.type === 'provider.result')) id = current;
+    if (!id) continue;
+    const list = out.get(id) ?? [];
+    list.push(ev);
+    out.set(id, list);
+  }
+  return out;
+}
+
 function readEvents(file: string): Event[] {
   const out: Event[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -108,8 +129,18 @@ async function reconcileOne(ledger: Ledger, row: LedgerEntry, options: Reconcile
 
   const eventsFile = join(runDir, 'events.jsonl');
   if (!existsSync(eventsFile)) return open(`run ${row.run_id} has no events.jsonl, so pipe cannot prove whether the call happened`);
-  const events = readEvents(eventsFile).filter((ev) => entryIdOf(ev) === row.id);
+  const events = eventsByEntry(readEvents(eventsFile)).get(row.id) ?? [];
+  const closing = events.find((ev) => ev.type === 'ledger.entry' && (ev.status === 'settled' || ev.status === 'failed'));
   const result = events.find((ev) => ev.type === 'provider.result');
+  if (closing && result) {
+    // The run computed the cost and only the database write was lost: replay it.
+    const usage = result.ok === false ? usageOf({}) : usageOf(result);
+    const actualUsd = numberFrom(closing, 'actual_usd', 'cost_usd');
+    const reason = `settled by reconcile from .pipe/runs/${row.run_id}/events.jsonl`;
+    const status = closing.status === 'failed' ? 'failed' : 'settled';
+    await ledger.settle({ entryId: row.id, status, ...usage, actualUsd, tierServed: str(closing, 'tier_served'), requestId: str(closing, 'request_id'), reason });
+    return { ...base, action: status, usd: actualUsd, reason };
+  }
   if (result) {
     const usage = usageOf(result);
     const failed = result.ok === false || (result.error !== undefined && result.error !== null) || result.status === 'failed';

@@ -179,13 +179,20 @@ export function defineLedgerSuite(name: string, target: LedgerTarget): void {
       writeFileSync(join(dir, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     };
     const deadPid = 2 ** 22 + 12345; // above the default pid_max: never a live process
+    // Event shapes as the budget and propose steps write them: provider events carry no
+    // entry id and belong to the entry reserved just before them.
     writeRun('run-recorded', { pid: deadPid, status: 'running' }, [
       { type: 'run.start' },
-      { type: 'provider.call', entry_id: recorded.entryId },
-      { type: 'provider.result', entry_id: recorded.entryId, usage: { inputTokens: 1000, cachedInputTokens: 0, outputTokens: 500, reasoningTokens: 200 }, tier_served: 'flex', request_id: 'req_9' },
+      { type: 'ledger.entry', step: 'budget', entry_id: recorded.entryId, status: 'reserved' },
+      { type: 'provider.call', step: 'propose', role: 'general_builder', tier: 'flex' },
+      { type: 'provider.result', step: 'propose', ok: true, usage: { inputTokens: 1000, cachedInputTokens: 0, outputTokens: 500, reasoningTokens: 200 }, tier_served: 'flex', request_id: 'req_9' },
     ]);
-    writeRun('run-unsent', { pid: deadPid, status: 'running' }, [{ type: 'run.start' }, { type: 'ledger.entry', entry_id: unsent.entryId }]);
-    writeRun('run-sent', { pid: deadPid, status: 'failed' }, [{ type: 'provider.call', entry_id: sentNoResult.entryId }]);
+    writeRun('run-unsent', { pid: deadPid, status: 'running' }, [{ type: 'run.start' }, { type: 'ledger.entry', entry_id: unsent.entryId, status: 'reserved' }]);
+    writeRun('run-sent', { pid: deadPid, status: 'failed' }, [
+      { type: 'ledger.entry', entry_id: sentNoResult.entryId, status: 'reserved' },
+      { type: 'provider.call', step: 'propose' },
+      { type: 'ledger.entry', entry_id: 'some-later-entry', status: 'reserved' },
+    ]);
     writeRun('run-alive', { pid: process.pid, status: 'running' }, []);
     const report = await reconcileLedger(ledger, { repo, project: 'proj', policy, olderThan: new Date(Date.now() + 60_000) });
     const byRun = Object.fromEntries(report.actions.map((a) => [a.run_id, a]));
