@@ -24,7 +24,7 @@ export function assertProviderReady(name: ProviderName, config: Config, env: Nod
   if (name === 'openai') {
     if (!env.OPENAI_API_KEY || !env.OPENAI_API_KEY.trim()) {
       throw new PipeError('E_PROVIDER_CONFIG', 'provider openai needs OPENAI_API_KEY in the environment', {
-        hint: 'export OPENAI_API_KEY=… (the key is read only from the environment), or run with --provider fake',
+        hint: 'set OPENAI_API_KEY in the environment (pipe reads the key from nowhere else), or run with --provider fake',
       });
     }
     const base = env.OPENAI_BASE_URL || config.openai?.base_url;

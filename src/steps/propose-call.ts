@@ -5,6 +5,7 @@ import { PipeError, isPipeError } from '../errors.js';
 import { computeCostUsd, priceFor } from '../budget/pricing.js';
 import { ProviderError, type ProviderRequest, type ProviderResponse, type RoleProvider } from '../providers/contract.js';
 import { callWithTierPolicy, type TierAttempt } from '../providers/tiers.js';
+import { redact } from '../records/redact.js';
 import type { ProposalText, Reservation, RouteDecision, ScopedContext, StepContext, StepResult, Usage } from '../runner/types.js';
 import type { Tier } from '../types/generated/index.js';
 import { reserveForCall } from './budget.js';
@@ -63,11 +64,21 @@ function observed(ctx: StepContext, provider: RoleProvider, inputTokens: number)
       ctx.services.events.emit('provider.call', { ...base, max_output_tokens: request.maxOutputTokens, input_tokens: inputTokens });
       try {
         const r = await provider.complete(request);
-        ctx.services.events.emit('provider.result', { ...base, ok: true, tier_served: r.tierServed, finish_reason: r.finishReason, request_id: r.requestId, duration_ms: r.durationMs, usage: r.usage });
+        const costUsd = costFor(ctx, request.model, request.tier, r.tierServed, r.usage);
+        ctx.services.events.emit('provider.result', { ...base, ok: true, tier_served: r.tierServed, finish_reason: r.finishReason, request_id: r.requestId, duration_ms: r.durationMs, usage: r.usage, cost_usd: costUsd });
         return r;
       } catch (error) {
         const pe = error instanceof ProviderError ? error : null;
-        ctx.services.events.emit('provider.result', { ...base, ok: false, error_kind: pe?.kind ?? (isPipeError(error) ? error.code : 'error'), status: pe?.status ?? null, request_id: pe?.requestId ?? null, message: (error as Error).message });
+        const costUsd = pe?.billed ? costFor(ctx, request.model, request.tier, null, pe.billed) : 0;
+        ctx.services.events.emit('provider.result', {
+          ...base,
+          ok: false,
+          error_kind: pe?.kind ?? (isPipeError(error) ? error.code : 'error'),
+          status: pe?.status ?? null,
+          request_id: pe?.requestId ?? null,
+          message: redact((error as Error).message),
+          cost_usd: costUsd,
+        });
         throw error;
       }
     },

@@ -94,6 +94,7 @@ test('fake patch: settles the ledger row with real token counts and the computed
     assert.is(readFileSync(join(s.ctx.recordsDir!, 'attempt-1.answer.txt'), 'utf8'), DIFF);
     const types = s.ctx.events.map((e) => e.type);
     assert.ok(types.includes('provider.call') && types.includes('provider.result'));
+    assert.is(s.ctx.events.find((e) => e.type === 'provider.result')?.cost_usd, cost, 'provider.result carries the cost');
     assert.not.ok(JSON.stringify(s.ctx.events).includes('x = 2'), 'no message bodies in events');
   } finally {
     await teardown(s);
