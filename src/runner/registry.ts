@@ -14,6 +14,8 @@ const builtinLoaders: Record<string, Loader> = {
   gate: async () => (await import('../steps/gate.js')).step,
   apply: async () => (await import('../steps/apply.js')).step,
   rollback: async () => (await import('../steps/rollback.js')).step,
+  validate: async () => (await import('../steps/validate.js')).step,
+  escalate: async () => (await import('../steps/escalate.js')).step,
 };
 
 const registered = new Map<string, StepModule<never>>();

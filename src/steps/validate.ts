@@ -1,0 +1,95 @@
+// The `validate` step: runs the named validators (plus patch-safety after an apply)
+// through the sandboxed wrapper, records the attempt's failures, judges convergence
+// against the earlier attempts and writes convergence.json. Stall and divergence end
+// the retry loop.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCHEMAS_DIR } from '../paths.js';
+import { judgeAttempt, stopsRetries, thresholdsFrom } from '../convergence/verdict.js';
+import { writeConvergence } from '../convergence/record.js';
+import { patchSafetyValidator } from '../validation/patch-safety.js';
+import { runValidators, type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
+import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
+import type { Failure, StepContext, StepModule } from '../runner/types.js';
+import type { ValidateWith } from '../types/generated/index.js';
+
+const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'validate.with.schema.json'), 'utf8')) as Record<string, unknown>;
+
+/** Failures kept in the step output (all of them stay in the attempt record). */
+export const OUTPUT_FAILURE_CAP = 50;
+
+function builtinsFor(ctx: StepContext, names: readonly string[]): BuiltinValidator[] {
+  const wanted = names.includes(PATCH_SAFETY) || (ctx.policy.validation?.patch_safety ?? true);
+  // Nothing applied, nothing to re-check.
+  if (!wanted || ctx.work.filesChanged.length === 0) return [];
+  return [patchSafetyValidator({ repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, filesChanged: [...ctx.work.filesChanged] })];
+}
+
+function summarise(outcomes: ValidatorOutcome[]): string {
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  const ran = outcomes.filter((o) => o.status !== 'skipped').length;
+  if (!failed.length) return `${ran} validator${ran === 1 ? '' : 's'} passed`;
+  return `${failed.length} of ${outcomes.length} validators failed (${failed.map((o) => `${o.name}: ${o.failures.length}`).join(', ')})`;
+}
+
+export const step: StepModule<ValidateWith> = {
+  type: 'validate',
+  withSchema,
+  async run(ctx, args) {
+    const names = args.validators ?? ctx.task.validators ?? [];
+    const specs = resolveValidatorSpecs(ctx.policy, names, ctx.repo);
+    const outcomes = await runValidators({
+      repo: ctx.repo,
+      exec: ctx.services.exec,
+      specs,
+      builtins: builtinsFor(ctx, names),
+      allowedExecutables: ctx.policy.safety?.allowed_executables ?? [],
+      maxParallel: maxParallel(ctx.policy),
+      failFast: args.fail_fast ?? ctx.policy.validation?.fail_fast ?? false,
+      signal: ctx.signal,
+      onResult: (o) => ctx.services.progress.note(`  ${o.name}: ${o.status}${o.failures.length ? ` (${o.failures.length} failure${o.failures.length === 1 ? '' : 's'})` : ''} in ${o.durationMs} ms`),
+    });
+    // Events in the given order, not finishing order, so records are deterministic.
+    for (const o of outcomes) {
+      ctx.services.events.emit('validator.result', {
+        validator: o.name,
+        status: o.status,
+        parser: o.parser,
+        exit_code: o.exitCode,
+        timed_out: o.timedOut,
+        duration_ms: o.durationMs,
+        output_truncated: o.outputTruncated,
+        note: o.note,
+        failures: o.failures.length,
+        failure_ids: o.failures.map((f) => f.id),
+      });
+    }
+
+    const failures: Failure[] = outcomes.flatMap((o) => o.failures);
+    const attempt = ctx.currentAttempt();
+    attempt.failures = failures;
+    attempt.passedValidators = outcomes.filter((o) => o.status === 'passed').map((o) => o.name);
+    attempt.failedValidators = outcomes.filter((o) => o.status === 'failed').map((o) => o.name);
+    if (attempt.filesTouched.length === 0 && ctx.work.filesChanged.length) attempt.filesTouched = [...ctx.work.filesChanged];
+
+    const thresholds = thresholdsFrom(ctx.policy);
+    const verdict = judgeAttempt(ctx.work.attempts, thresholds);
+    attempt.verdict = verdict;
+    ctx.work.lastVerdict = verdict.verdict;
+    await writeConvergence(ctx.services.records, { runId: ctx.run.id, thresholds, attempts: ctx.work.attempts });
+    ctx.services.events.emit('verdict', { verdict: verdict.verdict, reasons: verdict.reasons, evidence: verdict.evidence });
+
+    const output = {
+      passed: attempt.passedValidators,
+      failed: attempt.failedValidators,
+      skipped: outcomes.filter((o) => o.status === 'skipped').map((o) => o.name),
+      failures: failures.slice(0, OUTPUT_FAILURE_CAP),
+      failures_total: failures.length,
+      verdict: verdict.verdict,
+      reasons: verdict.reasons,
+    };
+    const message = `${summarise(outcomes)} — ${verdict.verdict}: ${verdict.reasons.join('; ')}`;
+    if (verdict.verdict === 'success') return { status: 'succeeded', output, message };
+    return { status: 'failed', code: 'E_VALIDATION', output, message, stopRetries: stopsRetries(verdict) };
+  },
+};
