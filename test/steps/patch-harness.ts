@@ -1,0 +1,124 @@
+// A real StepContext for gate/apply/rollback tests: a temp git repo, the real subprocess
+// wrapper, real run records under .pipe/runs/<id>/, the default policy, and the
+// beforeRetry hooks kept so a test can run them the way the runner does.
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runCommand } from '../../src/exec/run.js';
+import { FolderRecords, NoRecords, ensurePipeIgnored } from '../../src/records/writer.js';
+import type { AttemptRecord, RunEvent, RunWork, StepContext, StepResult } from '../../src/runner/types.js';
+import { step as gateStep } from '../../src/steps/gate.js';
+import { step as applyStep } from '../../src/steps/apply.js';
+import { step as rollbackStep } from '../../src/steps/rollback.js';
+import type { Config, Policy, Safety, Task } from '../../src/types/generated/index.js';
+import { ROOT, gitIn } from '../helpers/repo.js';
+
+export function defaultPolicy(safety: Partial<Safety> = {}, maxPatchBytes?: number): Policy {
+  const policy = parse(readFileSync(join(ROOT, 'policies', 'default.yaml'), 'utf8')) as Policy;
+  policy.safety = { ...policy.safety, ...safety };
+  if (maxPatchBytes !== undefined) policy.limits = { ...policy.limits, max_patch_bytes: maxPatchBytes };
+  return policy;
+}
+
+export function makeTask(allowed: string[]): Task {
+  return { apiVersion: 'pipe/v1', kind: 'Task', id: 'patch-test', goal: 'test', intent: 'bugfix', allowed_files: allowed };
+}
+
+const newAttempt = (n: number): AttemptRecord => ({ attempt: n, costUsd: 0, filesTouched: [], diffBytes: 0, linesAdded: 0, linesRemoved: 0, refusal: null, failures: [], passedValidators: [], failedValidators: [] });
+
+export interface PatchHarness {
+  ctx: StepContext;
+  events: RunEvent[];
+  hooks: (() => Promise<void>)[];
+  /** Sets the model's answer for the current attempt. */
+  propose(text: string): void;
+  gate(): Promise<StepResult>;
+  apply(args?: { allow_dirty_files?: boolean }): Promise<StepResult>;
+  rollback(): Promise<StepResult>;
+  /** What the runner does before a retry: run the hooks, start the next attempt. */
+  retry(): Promise<void>;
+}
+
+export function makePatchHarness(options: { repo: string; allowed: string[]; policy?: Policy; dryRun?: boolean; runId?: string }): PatchHarness {
+  const runId = options.runId ?? `run-${Math.random().toString(36).slice(2, 10)}`;
+  const events: RunEvent[] = [];
+  const hooks: (() => Promise<void>)[] = [];
+  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, extra: {} };
+  if (!options.dryRun) ensurePipeIgnored(options.repo);
+  const ctx: StepContext = {
+    run: { id: runId, taskFile: join(options.repo, 'task.yaml'), status: 'running', dryRun: options.dryRun ?? false, startedAt: new Date(), provider: 'fake', approvedRoles: [], project: 'test', ledger: '.pipe/ledger.sqlite' },
+    task: makeTask(options.allowed),
+    taskDir: options.repo,
+    policy: options.policy ?? defaultPolicy(),
+    config: { apiVersion: 'pipe/v1', kind: 'Config' } as Config,
+    repo: options.repo,
+    attempt: 1,
+    maxAttempts: 3,
+    step: { id: 'gate', uses: 'gate' },
+    steps: {},
+    work,
+    services: {
+      exec: runCommand,
+      clock: { now: () => new Date(), monotonicMs: () => performance.now() },
+      events: { emit: (type, data) => events.push({ ts: new Date().toISOString(), type, ...(data ?? {}) }) },
+      records: options.dryRun ? new NoRecords() : new FolderRecords(join(options.repo, '.pipe', 'runs', runId)),
+      progress: { stepStart() {}, stepEnd() {}, note() {} },
+      approve: async () => false,
+      ledger: async () => {
+        throw new Error('patch steps never use the ledger');
+      },
+      provider: () => {
+        throw new Error('patch steps never call a provider');
+      },
+    },
+    signal: new AbortController().signal,
+    currentAttempt: () => work.attempts[work.attempts.length - 1],
+    beforeRetry: (hook) => {
+      hooks.push(hook);
+    },
+    spentUsd: () => 0,
+    addSpend: () => {},
+  };
+  const usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+  const at = (id: string) => ({ ...ctx, step: { id, uses: id } });
+  return {
+    ctx,
+    events,
+    hooks,
+    propose(text) {
+      work.proposal = { kind: 'patch', text, finishReason: 'stop', tierServed: 'default', requestId: null, usage, costUsd: 0 };
+    },
+    gate: () => gateStep.run(at('gate'), {}),
+    apply: (args = {}) => applyStep.run(at('apply'), args),
+    rollback: () => rollbackStep.run(at('rollback'), {}),
+    async retry() {
+      for (const hook of hooks.splice(0)) await hook();
+      ctx.attempt += 1;
+      work.attempts.push(newAttempt(ctx.attempt));
+    },
+  };
+}
+
+/** Every entry under dir except .git and .pipe, by lstat: files with mode and bytes, symlinks with targets, folders. */
+export function snapshotExact(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (prefix === '' && (name === '.git' || name === '.pipe')) continue;
+      const full = join(d, name);
+      const st = lstatSync(full);
+      const key = `${prefix}${name}`;
+      if (st.isSymbolicLink()) out[key] = `link:${readlinkSync(full)}`;
+      else if (st.isDirectory()) {
+        out[`${key}/`] = 'dir';
+        walk(full, `${key}/`);
+      } else out[key] = `${(st.mode & 0o777).toString(8)}:${readFileSync(full).toString('base64')}`;
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+export function porcelain(repo: string): string {
+  return gitIn(repo, 'status', '--porcelain', '--untracked-files=all');
+}
