@@ -61,7 +61,18 @@ function duplicateIds(list: StepOrigin[]): Diagnostic[] {
 }
 
 /** Loads one pipeline file and, recursively, its parents. Problems come back as diagnostics. */
-async function composeFile(path: string, builtin: string | undefined, options: LoadPipelineOptions, stack: string[]): Promise<{ composed?: Composed; diagnostics: Diagnostic[] }> {
+function cycleDiagnostic(loaded: LoadedYaml, chain: string[]): Diagnostic {
+  return loaded.diagnostic('/extends', `extends cycle: ${chain.map(displayPath).join(' → ')}`, 'extends-cycle');
+}
+
+interface ComposeResult {
+  composed?: Composed;
+  diagnostics: Diagnostic[];
+  /** Set when an extends loop was found below the file the user asked about. */
+  cycle?: string[];
+}
+
+async function composeFile(path: string, builtin: string | undefined, options: LoadPipelineOptions, stack: string[]): Promise<ComposeResult> {
   let loaded: LoadedYaml;
   try {
     loaded = await loadYamlFile(path, displayPath(path));
@@ -107,14 +118,17 @@ async function composeFile(path: string, builtin: string | undefined, options: L
     return { diagnostics: [...diagnostics, loaded.diagnostic('/extends', `extends: ${err.message}${err.hint ? ` (${err.hint})` : ''}`, 'extends')] };
   }
   if (stack.includes(parentRef.path) || parentRef.path === path) {
-    const cycle = [...stack, path, parentRef.path].slice(stack.indexOf(parentRef.path) >= 0 ? stack.indexOf(parentRef.path) : 0);
-    return { diagnostics: [...diagnostics, loaded.diagnostic('/extends', `extends cycle: ${cycle.map(displayPath).join(' → ')}`, 'extends-cycle')] };
+    // Reported once, at the file the user asked about, naming the whole loop.
+    const chain = [...stack, path, parentRef.path];
+    if (stack.length === 0) return { diagnostics: [...diagnostics, cycleDiagnostic(loaded, chain)] };
+    return { diagnostics, cycle: chain };
   }
   const parent = await composeFile(parentRef.path, parentRef.builtin, options, [...stack, path]);
-  if (parent.diagnostics.length) {
-    const cycleOnly = parent.diagnostics.every((d) => d.kind === 'extends-cycle');
-    if (!cycleOnly) diagnostics.push(loaded.diagnostic('/extends', `parent pipeline ${displayPath(parentRef.path)} has errors`, 'extends'));
+  if (parent.cycle) {
+    if (stack.length === 0) return { diagnostics: [...diagnostics, cycleDiagnostic(loaded, parent.cycle)] };
+    return { diagnostics, cycle: parent.cycle };
   }
+  if (parent.diagnostics.length) diagnostics.push(loaded.diagnostic('/extends', `parent pipeline ${displayPath(parentRef.path)} has errors`, 'extends'));
   if (!parent.composed) return { diagnostics: [...diagnostics, ...parent.diagnostics] };
   const p = parent.composed;
   const removed = new Set(doc.remove ?? []);

@@ -32,7 +32,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
     // Allow roughly one edit per three characters, at least one, at most three.
     const limit = Math.min(3, Math.max(1, Math.floor(Math.max(word.length, c.length) / 3)));
-    if (d <= limit && d < bestScore) {
+    // A dropped or added suffix ("project_total_budget" for "..._usd") is a likely slip too.
+    const affix = Math.min(word.length, c.length) >= 4 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()));
+    if ((d <= limit || affix) && d < bestScore) {
       best = c;
       bestScore = d;
     }
