@@ -1,0 +1,93 @@
+import { Args, Flags } from '@oclif/core';
+import { resolve } from 'node:path';
+import { PipeCommand } from '../cli/base.js';
+import { findRepoRoot } from '../cli/session.js';
+import { redact } from '../records/redact.js';
+import { finalPatch, readRun, type AttemptView, type RunDetail } from '../records/history.js';
+import type { RunState } from '../records/types.js';
+import { PipeError } from '../errors.js';
+
+/** state.json, with `attempts` (a count there) replaced by the attempts themselves; the count is `attempt_count`. */
+export type ShowResult = Omit<RunState, 'attempts'> & {
+  attempts: AttemptView[];
+  attempt_count: number;
+  cost_by_role: Record<string, number>;
+  paths: RunDetail['paths'];
+  convergence: RunDetail['convergence'];
+  escalation: RunDetail['escalation'];
+};
+
+function money(usd: number): string {
+  return `$${usd.toFixed(4)}`;
+}
+
+export function renderRun(d: RunDetail): string {
+  const s = d.state;
+  const lines: string[] = [];
+  lines.push(`run ${s.run_id}  task ${s.task_id}  pipeline ${s.pipeline || '-'}  provider ${s.provider || '-'}`);
+  lines.push(`status ${s.status}${s.exit_code !== null ? ` (exit ${s.exit_code})` : ''}  attempts ${s.attempts}/${s.max_attempts}  verdict ${s.verdict ?? '-'}  cost ${money(s.cost_usd ?? 0)}`);
+  lines.push(`started ${s.started_at}${s.finished_at ? `  finished ${s.finished_at}` : ''}${s.duration_ms !== null ? `  (${s.duration_ms} ms)` : ''}`);
+  if (s.error) lines.push(`error ${s.error.code}: ${s.error.message}`);
+  if (s.files_changed?.length) lines.push(`files changed: ${s.files_changed.join(', ')}`);
+  lines.push('', 'timeline:');
+  for (const step of s.steps ?? []) {
+    const tag = step.finally ? 'finally' : `#${step.attempt}`;
+    lines.push(`  ${tag.padEnd(8)} ${step.id.padEnd(12)} ${step.status.padEnd(10)} ${String(step.duration_ms).padStart(6)} ms${step.message ? `  ${step.message.split('\n')[0].slice(0, 160)}` : ''}`);
+  }
+  if (d.attempts.length) lines.push('', 'attempts:');
+  for (const a of d.attempts) {
+    lines.push(`  attempt ${a.attempt}: ${a.role ?? '-'}${a.model ? ` (${a.model}${a.tier ? `, ${a.tier}` : ''})` : ''}  cost ${money(a.cost_usd)}  verdict ${a.verdict ?? '-'}${a.patch_file ? `  patch ${a.patch_file}` : ''}`);
+    for (const r of a.reasons) lines.push(`    why: ${r}`);
+    if (a.passed_validators.length || a.failed_validators.length) lines.push(`    validators passed: ${a.passed_validators.join(', ') || 'none'}; failed: ${a.failed_validators.join(', ') || 'none'}`);
+    for (const f of a.failures.slice(0, 10)) lines.push(`    - [${f.validator} ${f.category}] ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message.split('\n')[0].slice(0, 160)}`);
+    if (a.failures.length > 10) lines.push(`    - … ${a.failures.length - 10} more`);
+  }
+  const roles = Object.entries(d.cost_by_role);
+  lines.push('', 'cost by role:');
+  if (!roles.length) lines.push('  (no provider calls)');
+  for (const [role, usd] of roles.sort()) lines.push(`  ${role.padEnd(26)} ${money(usd)}`);
+  const reviewer = (d.escalation?.reviewer ?? null) as { status?: string; role?: string | null } | null;
+  if (reviewer) lines.push('', `escalation: reviewer ${reviewer.role ?? '-'} ${reviewer.status ?? ''}`);
+  lines.push('', 'records:');
+  lines.push(`  folder       ${d.paths.records_dir}`);
+  for (const p of d.paths.patches) lines.push(`  patch        ${p}`);
+  for (const [name, p] of [['convergence', d.paths.convergence], ['escalation', d.paths.escalation], ['diagnosis', d.paths.diagnosis], ['journal', d.paths.journal]] as const) {
+    if (p) lines.push(`  ${name.padEnd(12)} ${p}`);
+  }
+  return lines.join('\n');
+}
+
+export default class Show extends PipeCommand {
+  static override summary = "Show one run's record: timeline of steps, attempts, verdicts, cost by role, paths to patches and packets.";
+  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff'];
+  static override args = {
+    run_id: Args.string({ description: 'run id, or a unique prefix of one', required: true }),
+  };
+  static override flags = {
+    repo: Flags.string({ description: 'repository root (default: current folder)' }),
+    diff: Flags.boolean({ description: 'print the final applied patch (the last attempt-N.patch), raw' }),
+  };
+
+  async run(): Promise<ShowResult | { run_id: string; patch: string }> {
+    const { args, flags } = await this.parse(Show);
+    const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
+    const detail = await readRun(repo, args.run_id);
+    if (flags.diff) {
+      const patch = finalPatch(detail);
+      if (patch === null) throw new PipeError('E_NOT_FOUND', `run '${detail.state.run_id}' wrote no patch`, { hint: 'a run that stopped before apply has no attempt-N.patch' });
+      if (!this.jsonEnabled()) process.stdout.write(redact(patch));
+      return { run_id: detail.state.run_id, patch };
+    }
+    this.say(renderRun(detail));
+    return {
+      ...detail.state,
+      attempts: detail.attempts,
+      attempt_count: detail.state.attempts,
+      steps: detail.state.steps ?? [],
+      cost_by_role: detail.cost_by_role,
+      paths: detail.paths,
+      convergence: detail.convergence,
+      escalation: detail.escalation,
+    };
+  }
+}
