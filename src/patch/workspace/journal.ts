@@ -1,7 +1,7 @@
 // The checkpoint journal (.pipe/runs/<run-id>/journal.json): every file a patch will
 // touch, with its prior bytes (or "absent") and mode, written durably before the first
 // byte of the tree changes. An open journal whose process is gone means a crash.
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
 import { PipeError } from '../../errors.js';
 
@@ -77,6 +77,7 @@ export async function writeFileDurable(path: string, data: string | Buffer): Pro
 
 export async function writeJournal(path: string, doc: JournalDoc): Promise<void> {
   doc.updated_at = new Date().toISOString();
+  await mkdir(dirname(path), { recursive: true });
   await writeFileDurable(path, JSON.stringify(doc, null, 2) + '\n');
 }
 
