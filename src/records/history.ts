@@ -211,10 +211,12 @@ export function costByRole(events: readonly RunEvent[]): Record<string, number> 
   return totals;
 }
 
-function costByAttempt(events: readonly RunEvent[]): Map<number, number> {
+/** USD by attempt, without the reviewer's cost (an escalate step is not part of an attempt's work). */
+function costByAttempt(events: readonly RunEvent[], escalateSteps: ReadonlySet<string>): Map<number, number> {
   const totals = new Map<number, number>();
   for (const e of events) {
     if (e.type !== 'ledger.entry' || typeof e.actual_usd !== 'number' || typeof e.attempt !== 'number') continue;
+    if (typeof e.step === 'string' && escalateSteps.has(e.step)) continue;
     totals.set(e.attempt, round6((totals.get(e.attempt) ?? 0) + e.actual_usd));
   }
   return totals;
@@ -222,8 +224,8 @@ function costByAttempt(events: readonly RunEvent[]): Map<number, number> {
 
 function attemptViews(dir: string, state: RunState, events: RunEvent[], convergence: ConvergenceFile | null): AttemptView[] {
   const byAttempt = new Map((convergence?.attempts ?? []).map((a) => [a.attempt, a]));
-  const costs = costByAttempt(events);
   const steps: StepRecord[] = Array.isArray(state.steps) ? state.steps : [];
+  const costs = costByAttempt(events, new Set(steps.filter((s) => s.uses === 'escalate').map((s) => s.id)));
   const count = Math.max(state.attempts ?? 0, ...steps.filter((s) => !s.finally).map((s) => s.attempt), ...byAttempt.keys(), 0);
   const views: AttemptView[] = [];
   for (let n = 1; n <= count; n++) {

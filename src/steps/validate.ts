@@ -28,8 +28,10 @@ function builtinsFor(ctx: StepContext, names: readonly string[]): BuiltinValidat
 function summarise(outcomes: ValidatorOutcome[]): string {
   const failed = outcomes.filter((o) => o.status === 'failed');
   const ran = outcomes.filter((o) => o.status !== 'skipped').length;
-  if (!failed.length) return `${ran} validator${ran === 1 ? '' : 's'} passed`;
-  return `${failed.length} of ${outcomes.length} validators failed (${failed.map((o) => `${o.name}: ${o.failures.length}`).join(', ')})`;
+  const skipped = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
+  const skippedNote = skipped.length ? `; skipped: ${skipped.join(', ')}` : '';
+  if (!failed.length) return `${ran} validator${ran === 1 ? '' : 's'} passed${skippedNote}`;
+  return `${failed.length} of ${ran} validator${ran === 1 ? '' : 's'} failed (${failed.map((o) => `${o.name}: ${o.failures.length}`).join(', ')})${skippedNote}`;
 }
 
 export const step: StepModule<ValidateWith> = {

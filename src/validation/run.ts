@@ -26,7 +26,8 @@ export interface ValidatorOutcome {
 export interface BuiltinValidator {
   name: string;
   cost: ValidatorSpec['cost'];
-  run(signal: AbortSignal): Promise<Failure[]>;
+  /** Failures (empty: passed), or `{ skipped }` with the reason it could not run. */
+  run(signal: AbortSignal): Promise<Failure[] | { skipped: string }>;
 }
 
 export interface RunValidatorsOptions {
@@ -121,7 +122,9 @@ function builtinJob(builtin: BuiltinValidator, order: number): Job {
     order,
     run: async (signal) => {
       const started = performance.now();
-      const failures = sortFailures(await builtin.run(signal));
+      const answer = await builtin.run(signal);
+      if (!Array.isArray(answer)) return { ...skipped(builtin, answer.skipped), parser: 'builtin' };
+      const failures = sortFailures(answer);
       return {
         name: builtin.name,
         status: failures.length ? 'failed' : 'passed',
@@ -138,7 +141,7 @@ function builtinJob(builtin: BuiltinValidator, order: number): Job {
   };
 }
 
-function skipped(job: Job, note: string): ValidatorOutcome {
+function skipped(job: Pick<Job, 'name'>, note: string): ValidatorOutcome {
   return { name: job.name, status: 'skipped', failures: [], parser: '', argv: [], exitCode: null, timedOut: false, durationMs: 0, outputTruncated: false, note };
 }
 
