@@ -3,7 +3,7 @@
 // secrets, pipe's own folders, forbidden paths, symlinks and binaries are dropped with
 // a reason. Order is deterministic: files the task names literally, in the order
 // named, then glob matches sorted by path.
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import picomatch from 'picomatch';
 import { PipeError } from '../errors.js';
@@ -29,6 +29,18 @@ export interface FileSelection {
 
 const MATCH_OPTIONS = { dot: true } as const;
 
+// Compiled once per process: the same policy globs are matched on every call.
+const compiled = new Map<string, (path: string) => boolean>();
+function matcher(patterns: string[]): (path: string) => boolean {
+  const key = patterns.join('\0');
+  let m = compiled.get(key);
+  if (!m) {
+    m = picomatch(patterns, MATCH_OPTIONS);
+    compiled.set(key, m);
+  }
+  return m;
+}
+
 function normalisePattern(pattern: string): string {
   return pattern.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
@@ -41,9 +53,14 @@ export async function listRepoFiles(exec: Exec, repo: string): Promise<string[]>
       hint: 'pipe works inside a git repository; run `git init` or pass --repo',
     });
   }
-  const seen = new Set<string>();
-  for (const name of result.stdout.split('\0')) if (name) seen.add(name);
-  return [...seen];
+  // Tracked names come sorted, so the only repeats (unmerged index stages) are adjacent.
+  const names: string[] = [];
+  let previous = '';
+  for (const name of result.stdout.split('\0')) {
+    if (name && name !== previous) names.push(name);
+    previous = name;
+  }
+  return names;
 }
 
 function isBinary(bytes: Buffer): boolean {
@@ -66,42 +83,51 @@ export function excludedReason(path: string, forbidden: (p: string) => boolean, 
   return null;
 }
 
-async function readCandidate(
+function readCandidate(
   repo: string,
   path: string,
   source: ContextFileEntry['source'],
   forbidden: (p: string) => boolean,
   secret: (p: string) => boolean,
-): Promise<CandidateFile | { path: string; reason: string }> {
+): CandidateFile | { path: string; reason: string } {
   const reason = excludedReason(path, forbidden, secret);
   if (reason) return { path, reason };
   if (posix.isAbsolute(path) || path.split('/').includes('..')) return { path, reason: 'outside the repository' };
   const full = join(repo, path);
+  // Synchronous reads: context files are small, and for a few hundred of them the
+  // thread-pool round trips of async fs cost more than the reads themselves.
   let info;
   try {
-    info = await lstat(full);
+    info = lstatSync(full);
   } catch {
     return { path, reason: 'listed by git but missing on disk' };
   }
   if (info.isSymbolicLink()) return { path, reason: 'symbolic link (never followed)' };
   if (!info.isFile()) return { path, reason: 'not a regular file' };
   if (info.size > MAX_FILE_BYTES) return { path, reason: `larger than ${MAX_FILE_BYTES} bytes` };
-  const bytes = await readFile(full);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(full);
+  } catch {
+    return { path, reason: 'cannot be read' };
+  }
   if (isBinary(bytes)) return { path, reason: 'binary (NUL byte or invalid UTF-8)' };
   return { path, source, text: bytes.toString('utf8') };
 }
 
-/** Candidate files in send order, read until `maxChars` of text is in hand. */
+/** Candidate files in send order, read until `maxChars` of text is in hand (a broad glob over a large repo reads no more than it can send). */
 export async function selectContextFiles(exec: Exec, repo: string, task: Task, policy: Policy, maxChars = Number.POSITIVE_INFINITY): Promise<FileSelection> {
   const contextPatterns = (task.context_files ?? task.allowed_files).map(normalisePattern);
   const allowedPatterns = task.allowed_files.map(normalisePattern);
   const cut: FileSelection['cut'] = [];
   const listed = await listRepoFiles(exec, repo);
-  const inRepo = new Set(listed);
+  // Literal names are looked up in a set built only when the task names any.
+  let inRepoSet: Set<string> | null = null;
+  const inRepo = (path: string) => (inRepoSet ??= new Set(listed)).has(path);
 
-  const secret = picomatch(SECRET_GLOBS, MATCH_OPTIONS);
+  const secret = matcher(SECRET_GLOBS);
   const forbiddenGlobs = (policy.safety?.forbidden_paths ?? []).map(normalisePattern);
-  const forbidden = forbiddenGlobs.length ? picomatch(forbiddenGlobs, MATCH_OPTIONS) : () => false;
+  const forbidden = forbiddenGlobs.length ? matcher(forbiddenGlobs) : () => false;
 
   // Ordered candidate list: literal names first (as named), then sorted glob matches.
   const order: { path: string; source: ContextFileEntry['source'] }[] = [];
@@ -118,12 +144,15 @@ export async function selectContextFiles(exec: Exec, repo: string, task: Task, p
         [allowedPatterns, 'allowed_files'],
       ]
     : [[allowedPatterns, 'allowed_files']];
-  const globs: { match: (p: string) => boolean; source: ContextFileEntry['source'] }[] = [];
+  // Each glob keeps its literal base folder: only paths under it are tested, so a glob
+  // over one package does not run a regex against every file of a large repository.
+  const globs: { base: string; match: (p: string) => boolean; source: ContextFileEntry['source'] }[] = [];
   for (const [patterns, source] of groups) {
     for (const pattern of patterns) {
-      if (picomatch.scan(pattern).isGlob) {
-        globs.push({ match: picomatch(pattern, MATCH_OPTIONS), source });
-      } else if (inRepo.has(pattern)) {
+      const scanned = picomatch.scan(pattern);
+      if (scanned.isGlob) {
+        globs.push({ base: scanned.base ? `${scanned.base}/` : '', match: matcher([pattern]), source });
+      } else if (inRepo(pattern)) {
         take(pattern, source);
       } else if (!taken.has(pattern) && !cut.some((c) => c.path === pattern)) {
         cut.push({ path: pattern, reason: source === 'allowed_files' ? 'not in the repository yet (a patch may create it)' : "not in git's file list (missing or git-ignored)" });
@@ -134,30 +163,25 @@ export async function selectContextFiles(exec: Exec, repo: string, task: Task, p
     const matched: { path: string; source: ContextFileEntry['source'] }[] = [];
     for (const path of listed) {
       if (taken.has(path)) continue;
-      const hit = globs.find((g) => g.match(path));
+      const hit = globs.find((g) => path.startsWith(g.base) && g.match(path));
       if (hit) matched.push({ path, source: hit.source });
     }
     matched.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const m of matched) take(m.path, m.source);
   }
 
-  // Read in order, a batch at a time, and stop once the character budget is spent:
-  // a broad glob over a large repo must not read thousands of files it cannot send.
   const files: CandidateFile[] = [];
   let chars = 0;
-  const BATCH = 64;
-  for (let i = 0; i < order.length; i += BATCH) {
+  for (let i = 0; i < order.length; i++) {
     if (chars >= maxChars) {
       for (const rest of order.slice(i)) cut.push({ path: rest.path, reason: 'max_context_chars_per_call reached' });
       break;
     }
-    const batch = await Promise.all(order.slice(i, i + BATCH).map(({ path, source }) => readCandidate(repo, path, source, forbidden, secret)));
-    for (const r of batch) {
-      if ('text' in r) {
-        files.push(r);
-        chars += r.text.length;
-      } else cut.push(r);
-    }
+    const r = readCandidate(repo, order[i].path, order[i].source, forbidden, secret);
+    if ('text' in r) {
+      files.push(r);
+      chars += r.text.length;
+    } else cut.push(r);
   }
   return { files, cut };
 }
