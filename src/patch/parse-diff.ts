@@ -202,9 +202,17 @@ function readGitSection(c: Cursor): PatchFile {
     file.binary = true;
     c.i++;
   } else if (line.startsWith('--- ')) {
+    const headerAt = lineNo(c);
     const h = readFileHeaders(c);
-    file.oldPath = h.old === '/dev/null' ? null : stripPrefix(h.old, 'a/');
-    file.newPath = h.new === '/dev/null' ? null : stripPrefix(h.new, 'b/');
+    const oldName = h.old === '/dev/null' ? null : stripPrefix(h.old, 'a/');
+    const newName = h.new === '/dev/null' ? null : stripPrefix(h.new, 'b/');
+    // Like git: the ---/+++ names must agree with the names already given above them.
+    if (names || flags.rename || flags.copy) {
+      if (oldName !== null && oldName !== file.oldPath) throw new DiffSyntaxError(`line ${headerAt}: '--- ${clip(h.old)}' names a different file than the 'diff --git' header at line ${at} (${file.oldPath}); one section per file, with matching names`);
+      if (newName !== null && newName !== file.newPath) throw new DiffSyntaxError(`line ${headerAt + 1}: '+++ ${clip(h.new)}' names a different file than the 'diff --git' header at line ${at} (${file.newPath}); one section per file, with matching names`);
+    }
+    file.oldPath = oldName;
+    file.newPath = newName;
     if (file.oldPath === null) flags.create = true;
     if (file.newPath === null) flags.del = true;
     readHunks(c, file, file.newPath ?? file.oldPath ?? '?');

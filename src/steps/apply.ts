@@ -35,7 +35,14 @@ export const step: StepModule<ApplyWith> = {
       return { status: 'refused', code: 'E_DIRTY_FILES', message, output: { files_changed: [], journal: null, dirty_files: dirty } };
     }
     const journalPath = join(recordsDir, 'journal.json');
-    await writeCheckpoint({ repo, runId: ctx.run.id, journalPath, paths: gated.paths, attempt: ctx.attempt });
+    try {
+      await writeCheckpoint({ repo, runId: ctx.run.id, journalPath, paths: gated.paths, attempt: ctx.attempt });
+    } catch (err) {
+      // Nothing was applied yet: the tree is as it was.
+      const message = `could not write the checkpoint, so nothing was applied: ${(err as Error).message}`;
+      attempt.refusal = { code: 'E_APPLY', message };
+      return { status: 'failed', code: 'E_APPLY', message, output: { files_changed: [], journal: null } };
+    }
     const handle: JournalHandle = { path: journalPath, runId: ctx.run.id, repo };
     ctx.work.journal = handle;
     const touched = gated.paths;

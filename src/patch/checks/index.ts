@@ -8,14 +8,14 @@ import { resolveJsonEdits } from '../resolve-json.js';
 import { checkGitApply } from './git-apply.js';
 import { checkBinary, checkDeletes, checkMaxBytes, checkMaxFiles, checkModeChanges, checkNewFiles, checkRenames } from './operations.js';
 import { checkAllowedFiles, checkForbiddenPaths, checkPathSyntax, checkProtectedPaths } from './paths.js';
-import { checkSymlinks } from './symlinks.js';
+import { checkFileTypes, checkSymlinks } from './symlinks.js';
 import type { CheckResult } from './types.js';
 import { safetyRules } from './types.js';
 
 export * from './types.js';
 export { checkPathSyntax, checkProtectedPaths, checkForbiddenPaths, checkAllowedFiles, pathSyntaxProblem, isProtectedPath } from './paths.js';
 export { checkDeletes, checkRenames, checkNewFiles, checkModeChanges, checkBinary, checkMaxFiles, checkMaxBytes } from './operations.js';
-export { checkSymlinks, symlinkOnPath } from './symlinks.js';
+export { checkSymlinks, checkFileTypes, symlinkOnPath } from './symlinks.js';
 export { checkGitApply, GIT_APPLY_ARGS } from './git-apply.js';
 
 export interface GateInput {
@@ -36,7 +36,7 @@ export interface GateVerdict {
   contents: ResolvedContent[] | null;
 }
 
-const FIT_CHECKS = new Set(['git-apply-check', 'json-edits']);
+const FIT_CHECKS = new Set(['git-apply-check', 'json-edits', 'file-types']);
 
 export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promise<GateVerdict> {
   const rules = safetyRules(input.policy, input.task);
@@ -61,8 +61,10 @@ export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promi
   let contents: ResolvedContent[] | null = null;
   // Touching the tree (reading files, git apply --check) only for paths proven harmless.
   const harmless = checks.slice(0, 2).every((c) => c.ok) && checks.find((c) => c.name === 'symlinks')?.ok === true;
+  if (harmless) checks.push(await checkFileTypes(patch, input.repo));
+  const fits = checks[checks.length - 1].ok;
   if (patch.format === 'json') {
-    if (harmless) {
+    if (harmless && fits) {
       const r = await resolveJsonEdits(input.repo, patch);
       if (r.ok) {
         contents = r.contents;
@@ -70,7 +72,7 @@ export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promi
         checks.push({ name: 'json-edits', ok: true });
       } else checks.push({ name: 'json-edits', ok: false, reason: r.reason });
     }
-  } else if (harmless && input.gitApplyCheck !== false) {
+  } else if (harmless && fits && input.gitApplyCheck !== false) {
     checks.push(await checkGitApply(patch.diffText, input.repo, input.exec));
   }
   const ok = checks.every((c) => c.ok);

@@ -84,3 +84,27 @@ export async function checkSymlinks(patch: ParsedPatch, repo: string, rules: Saf
   if (problems.length === 0) return pass('symlinks');
   return fail('symlinks', problems.slice(0, 5).join('; '), [...new Set(bad)]);
 }
+
+/** Every touched path must be a file or absent, and its parents folders (or absent): never patch a directory or a path under a file. */
+export async function checkFileTypes(patch: ParsedPatch, repo: string): Promise<CheckResult> {
+  const problems: string[] = [];
+  const bad: string[] = [];
+  for (const p of new Set(patch.files.flatMap(touchedPaths))) {
+    const segments = p.split('/');
+    for (let k = 1; k <= segments.length; k++) {
+      const prefix = segments.slice(0, k).join('/');
+      const kind = await kindOf(join(repo, prefix));
+      if (kind === 'absent' || kind === 'symlink') break;
+      if (k === segments.length && kind === 'dir') {
+        problems.push(`${listPaths([p])} is a directory in the working tree, not a file`);
+        bad.push(p);
+      } else if (k < segments.length && kind === 'file') {
+        problems.push(`${listPaths([p])} lies under ${listPaths([prefix])}, which is a file`);
+        bad.push(p);
+        break;
+      }
+    }
+  }
+  if (problems.length === 0) return pass('file-types');
+  return fail('file-types', `${problems.slice(0, 5).join('; ')}; patch files, not folders`, bad);
+}

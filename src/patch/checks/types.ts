@@ -8,6 +8,7 @@ export type CheckName =
   | 'forbidden-paths'
   | 'allowed-files'
   | 'symlinks'
+  | 'file-types'
   | 'deletes'
   | 'renames'
   | 'new-files'
