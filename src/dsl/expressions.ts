@@ -2,9 +2,15 @@
 // source text; the scope goes in as the input document and as $-bindings, never as
 // text; every evaluation is bounded in time, recursion depth and sequence size, and
 // `$eval` is off so an expression cannot build and run another one.
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
+import type jsonataType from 'jsonata';
 import { PipeError, type Diagnostic } from '../errors.js';
 import type { CompiledExpression, SourceRef } from '../runner/types.js';
+
+// Loaded on the first expression: validating a Task or Config never pays for it.
+const require = createRequire(import.meta.url);
+let jsonataFn: typeof jsonataType | undefined;
+const jsonata = (source: string, options: jsonataType.JsonataOptions): jsonataType.Expression => (jsonataFn ??= require('jsonata') as typeof jsonataType)(source, options);
 
 export const EXPRESSION_LIMITS = {
   timeoutMs: 1000,
@@ -23,7 +29,7 @@ interface JsonataError {
 }
 
 /** Compiled JSONata per source text, per time limit (the limit is fixed at compile time). */
-const cache = new Map<string, Map<number, jsonata.Expression>>();
+const cache = new Map<string, Map<number, jsonataType.Expression>>();
 
 function where(ref: SourceRef | undefined): string {
   return ref ? `${ref.file}:${ref.line}:${ref.column}: ` : '';
@@ -49,8 +55,8 @@ function runtimeMessage(source: string, e: JsonataError, timeoutMs: number): str
   }
 }
 
-function compileRaw(source: string, timeoutMs: number, ref?: SourceRef): jsonata.Expression {
-  let expr: jsonata.Expression;
+function compileRaw(source: string, timeoutMs: number, ref?: SourceRef): jsonataType.Expression {
+  let expr: jsonataType.Expression;
   try {
     expr = jsonata(source, { timeout: timeoutMs, stack: EXPRESSION_LIMITS.depth, sequence: EXPRESSION_LIMITS.sequence });
   } catch (err) {
@@ -98,7 +104,7 @@ export function compileExpression(source: string, ref?: SourceRef): CompiledExpr
 
 async function evaluateWith(
   self: CompiledExpression,
-  byTimeout: Map<number, jsonata.Expression>,
+  byTimeout: Map<number, jsonataType.Expression>,
   scope: Record<string, unknown>,
   timeoutMs: number,
 ): Promise<unknown> {

@@ -1,12 +1,15 @@
-// The JSON Schemas in schemas/, compiled with ajv on first use and cached for the
-// process: `pipe validate` on one kind never pays for compiling the others.
+// The JSON Schemas in schemas/, as validators. Shipped schemas come precompiled
+// (src/dsl/generated/validators.ts, from scripts/gen-validators.mjs) so a CLI start
+// pays for no schema compilation; a schema edited since generation, or a schema a
+// test or extension registers, is compiled with ajv on first use and cached.
+import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Ajv2020Module from 'ajv/dist/2020.js';
 import type { Ajv2020 as Ajv2020Class, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { SCHEMAS_DIR } from '../paths.js';
+import * as precompiled from './generated/validators.js';
 
 export type { ValidateFunction };
 
@@ -21,29 +24,41 @@ export const KIND_SCHEMAS = {
 
 export type DocumentKind = keyof typeof KIND_SCHEMAS;
 
-// ajv ships CommonJS; under NodeNext the default export may arrive wrapped.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Class;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as FormatsPlugin;
+const require = createRequire(import.meta.url);
 
 let ajv: Ajv2020Class | undefined;
+/** ajv itself loads only when something must be compiled at run time. */
 function getAjv(): Ajv2020Class {
   if (!ajv) {
+    const mod = require('ajv/dist/2020.js') as { default: typeof Ajv2020Class };
+    const formats = require('ajv-formats') as { default: FormatsPlugin };
     // verbose: errors carry parentSchema, which "did you mean" reads allowed keys from.
-    ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, validateSchema: false });
-    addFormats(ajv);
+    // Keep these options in step with scripts/gen-validators.mjs.
+    ajv = new mod.default({ allErrors: true, verbose: true, strict: false, validateSchema: false });
+    formats.default(ajv);
   }
   return ajv;
 }
 
+const textCache = new Map<string, string>();
 const fileCache = new Map<string, Record<string, unknown>>();
 const compiledByName = new Map<string, ValidateFunction>();
 const compiledBySchema = new WeakMap<object, ValidateFunction>();
+
+function schemaText(name: string): string {
+  let text = textCache.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8');
+    textCache.set(name, text);
+  }
+  return text;
+}
 
 /** A schema by its path under schemas/ without `.schema.json`: 'pipeline', 'steps/validate.with'. */
 export function readSchema(name: string): Record<string, unknown> {
   let schema = fileCache.get(name);
   if (!schema) {
-    schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+    schema = JSON.parse(schemaText(name)) as Record<string, unknown>;
     fileCache.set(name, schema);
   }
   return schema;
@@ -53,11 +68,20 @@ export function hasStepWithSchema(type: string): boolean {
   return /^[a-z][a-z0-9_-]*$/.test(type) && existsSync(join(SCHEMAS_DIR, 'steps', `${type}.with.schema.json`));
 }
 
-/** The compiled validator of a schema file, compiled once per process. */
+/** The precompiled validator when it was generated from the schema text on disk now. */
+function precompiledFor(name: string): ValidateFunction | undefined {
+  const table = precompiled as unknown as { names: Record<string, string>; hashes: Record<string, string> } & Record<string, ValidateFunction>;
+  const exportName = table.names[name];
+  if (!exportName) return undefined;
+  const hash = createHash('sha256').update(schemaText(name)).digest('hex').slice(0, 16);
+  return hash === table.hashes[name] ? table[exportName] : undefined;
+}
+
+/** The validator of a schema file, compiled (or taken precompiled) once per process. */
 export function validatorFor(name: string): ValidateFunction {
   let v = compiledByName.get(name);
   if (!v) {
-    v = compileSchema(readSchema(name));
+    v = precompiledFor(name) ?? compileSchema(readSchema(name));
     compiledByName.set(name, v);
   }
   return v;
@@ -65,14 +89,11 @@ export function validatorFor(name: string): ValidateFunction {
 
 /** Compiles an in-memory schema (a registered step type's `withSchema`), once per object. */
 export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
-  let v = compiledBySchema.get(schema);
-  if (!v) {
-    const a = getAjv();
-    const id = typeof schema.$id === 'string' ? schema.$id : undefined;
-    const existing = id ? a.getSchema(id) : undefined;
-    const compiled: ValidateFunction = existing ?? a.compile(schema);
-    compiledBySchema.set(schema, compiled);
-    return compiled;
-  }
-  return v;
+  const cached = compiledBySchema.get(schema);
+  if (cached) return cached;
+  const a = getAjv();
+  const id = typeof schema.$id === 'string' ? schema.$id : undefined;
+  const compiled: ValidateFunction = (id ? a.getSchema(id) : undefined) ?? a.compile(schema);
+  compiledBySchema.set(schema, compiled);
+  return compiled;
 }
