@@ -14,6 +14,7 @@ export type CallRoleResult =
   | { ok: true; proposal: ProposalText; /** The tier of the call that answered (the fallback after a capacity miss). */ tier: Tier; tierAttempts: TierAttempt[] }
   | {
       ok: false;
+      /** A ProviderError, or a PipeError for a configuration problem (an effort the model rejects, a used-up fake script). */
       error: Error;
       costUsd: number;
       /** Set when the call was stopped before the provider (approval, budget on fallback): return it as the step result. */
@@ -152,8 +153,9 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     const costUsd = pe?.billed ? costFor(ctx, route.model, outcome.tier, null, billed) : 0;
     await settle(ctx, current.entryId, { ok: false, usage: billed, costUsd, tierServed: null, requestId: pe?.requestId ?? null, reason: pe ? `${pe.kind}: ${pe.message}` : error.message });
     if (costUsd > 0) ctx.addSpend(costUsd);
-    // Configuration problems (an effort the model rejects, a used-up fake script) end the run with their own code.
-    if (isPipeError(error)) throw error;
+    // Configuration problems (an effort the model rejects, a used-up fake script) come back as
+    // PipeErrors: the propose step rethrows them to end the run with their own code, while
+    // escalate can record them as a failed reviewer call and keep its packet.
     return { ok: false, error, costUsd, tierAttempts: outcome.attempts };
   }
 

@@ -3,7 +3,7 @@
 // the kind the role owes (a patch, a diagnosis or a label) before anything uses it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PipeError } from '../errors.js';
+import { PipeError, isPipeError } from '../errors.js';
 import { SCHEMAS_DIR } from '../paths.js';
 import { ProviderError } from '../providers/contract.js';
 import { redact } from '../records/redact.js';
@@ -45,6 +45,7 @@ export const step: StepModule<ProposeWith> = {
     if (!outcome.ok) {
       attempt.costUsd += outcome.costUsd;
       if (outcome.result) return outcome.result;
+      if (isPipeError(outcome.error)) throw outcome.error;
       const pe = outcome.error instanceof ProviderError ? outcome.error : null;
       return {
         status: 'failed',

@@ -200,6 +200,23 @@ test('contract: prose in patch mode fails E_CONTRACT (and is still paid for); di
   }
 });
 
+test('a used-up fake script ends the step with E_CONFIG; callRole reports it for escalate to record', async () => {
+  const s = await setup({ task: { fake: { responses: [] } } });
+  try {
+    await routeStep.run(s.ctx, {});
+    await budgetStep.run(s.ctx, {});
+    await proposeStep.run(s.ctx, {});
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as { code: string }).code, 'E_CONFIG');
+    assert.match((e as Error).message, /script is used up/);
+    const [row] = await s.ledger.entries({ runId: 'run-test' });
+    assert.is(row.status, 'failed');
+  } finally {
+    await teardown(s);
+  }
+});
+
 test('with.output that contradicts the role mode is E_CONFIG naming role and step', async () => {
   const s = await setup({ task: { fake: { responses: [{ text: DIFF }] } } });
   try {
