@@ -10,7 +10,7 @@ export function toPipeError(err: unknown): PipeError {
   const message = typeof e?.message === 'string' ? e.message : String(err);
   // oclif's own parse errors (unknown flag, missing arg) are usage errors.
   if (e?.oclif !== undefined || /^(Unexpected argument|Nonexistent flag|Missing \d+ required arg|Expected )/m.test(message) || e?.name === 'CLIError') {
-    return new PipeError('E_USAGE', message.split('\n')[0], { hint: 'see `pipe <command> --help`', cause: err });
+    return new PipeError('E_USAGE', message.replace(/\nSee more help with --help\s*$/, '').trim(), { hint: 'see `pipe <command> --help`', cause: err });
   }
   return new PipeError('E_INTERNAL', message, { cause: err });
 }

@@ -55,7 +55,7 @@ function resolveTaskFile(task: string, repo: string): string {
 
 export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
   const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
-  const { task, file: taskFile, dir: taskDir } = await loadTask(resolveTaskFile(flags.task, repo));
+  const { task, file: taskFile, dir: taskDir, source: taskSource } = await loadTask(resolveTaskFile(flags.task, repo));
   const { config, file: configFile } = await loadConfig(repo);
   const provider = (flags.provider ?? config.provider ?? 'fake') as ProviderName;
   if (provider !== 'fake' && provider !== 'openai') {
@@ -71,7 +71,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
     useDefault: config.use_default_policy ?? true,
     baseDir: repo,
   });
-  const problems = checkTaskAgainstPolicy(task, taskFile, policy);
+  const problems = checkTaskAgainstPolicy(task, taskSource, policy);
   if (problems.length) {
     throw new PipeError('E_SCHEMA', `${taskFile}: the task does not fit the policy`, { diagnostics: problems });
   }
