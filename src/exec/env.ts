@@ -19,6 +19,8 @@ export const FIXED_CHILD_ENV: Readonly<Record<string, string>> = Object.freeze({
   PYTHONUNBUFFERED: '1',
   // Parsers read plain text; FORCE_COLOR (even "0") turns colour on in pytest, so it is not passed.
   NO_COLOR: '1',
+  // pytest's cache folder would be a file the run created; validators never need --lf.
+  PYTEST_ADDOPTS: '-p no:cacheprovider',
 });
 
 /** True when a variable name looks like it could hold a credential. */
