@@ -57,11 +57,12 @@ async function settle(ctx: StepContext, entryId: string, fields: { ok: boolean; 
 }
 
 /** Emits provider.call / provider.result around every request (no message bodies). */
-function observed(ctx: StepContext, provider: RoleProvider, inputTokens: number): RoleProvider {
+function observed(ctx: StepContext, provider: RoleProvider, inputTokens: number, entryId: () => string): RoleProvider {
   return {
     name: provider.name,
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
-      const base = { provider: provider.name, role: request.role, model: request.model, tier: request.tier, reasoning_effort: request.reasoningEffort };
+      // entry_id ties the call to its ledger row, so `pipe budget --reconcile` can match them exactly.
+      const base = { entry_id: entryId() || null, provider: provider.name, role: request.role, model: request.model, tier: request.tier, reasoning_effort: request.reasoningEffort };
       ctx.services.events.emit('provider.call', { ...base, max_output_tokens: request.maxOutputTokens, input_tokens: inputTokens });
       try {
         const r = await provider.complete(request);
@@ -108,7 +109,7 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     }
   }
 
-  const provider = observed(ctx, ctx.services.provider(route.provider), context.inputTokens);
+  const provider = observed(ctx, ctx.services.provider(route.provider), context.inputTokens, () => current.entryId);
   const request: ProviderRequest = {
     role: route.role,
     model: route.model,
