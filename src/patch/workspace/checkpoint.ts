@@ -9,20 +9,38 @@ import { PipeError } from '../../errors.js';
 import type { JournalDoc, JournalEntry } from './journal.js';
 import { readJournal, writeJournal } from './journal.js';
 
-/** Touched paths that are modified, staged, untracked or ignored-but-present. */
+async function gitLines(exec: Exec, repo: string, args: string[]): Promise<string[] | null> {
+  const r = await git(exec, repo, ['--literal-pathspecs', ...args]);
+  return r.failed ? null : r.stdout.split('\0').filter(Boolean);
+}
+
+/**
+ * Touched paths that are modified, staged, untracked or ignored-but-present. Asks git
+ * only about these paths (ls-files and diff with pathspecs, never a whole-tree
+ * status), so the cost follows the patch, not the repository.
+ */
 export async function dirtyFiles(exec: Exec, repo: string, paths: string[]): Promise<string[]> {
   if (paths.length === 0) return [];
-  const r = await git(exec, repo, ['--literal-pathspecs', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', ...paths]);
-  if (r.failed) throw new PipeError('E_APPLY', `git status failed in ${repo}: ${r.stderr.trim() || r.spawnError || `exit ${r.exitCode}`}`);
-  const wanted = new Set(paths);
-  const dirty: string[] = [];
-  for (const record of r.stdout.split('\0')) {
-    if (record.length < 4) continue;
-    const path = record.slice(3);
-    if (wanted.has(path) || paths.some((p) => path.startsWith(`${p}/`))) dirty.push(path);
-    else if (path.endsWith('/')) dirty.push(...paths.filter((p) => p.startsWith(path)));
+  const [tracked, unstaged, staged] = await Promise.all([
+    gitLines(exec, repo, ['ls-files', '-z', '--', ...paths]),
+    // `git diff` (not diff-index) re-hashes files whose stat changed, e.g. after a rollback rewrote identical bytes.
+    gitLines(exec, repo, ['diff', '--no-ext-diff', '--name-only', '-z', '--no-renames', 'HEAD', '--', ...paths]),
+    gitLines(exec, repo, ['diff', '--no-ext-diff', '--cached', '--name-only', '-z', '--no-renames', 'HEAD', '--', ...paths]),
+  ]);
+  if (tracked === null) throw new PipeError('E_APPLY', `git ls-files failed in ${repo}`, { hint: 'is it a git repository?' });
+  const dirty = new Set<string>();
+  // No HEAD yet (a repo without commits): every present file is uncommitted work.
+  if (unstaged === null || staged === null) {
+    for (const p of paths) if ((await lstat(join(repo, p)).catch(() => null)) !== null) dirty.add(p);
+    return [...dirty];
   }
-  return [...new Set(dirty)];
+  for (const p of [...unstaged, ...staged]) dirty.add(p);
+  const trackedSet = new Set(tracked);
+  for (const p of paths) {
+    if (trackedSet.has(p) || dirty.has(p)) continue;
+    if ((await lstat(join(repo, p)).catch(() => null)) !== null) dirty.add(p);
+  }
+  return paths.filter((p) => dirty.has(p));
 }
 
 async function capture(repo: string, path: string): Promise<JournalEntry> {

@@ -44,7 +44,7 @@ export interface JournalHandle {
   repo: string;
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   let fh;
   try {
     fh = await open(dir, 'r');
@@ -56,8 +56,8 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Write to a temp file, fsync it, rename over the target, fsync the folder. */
-export async function writeFileDurable(path: string, data: string | Buffer): Promise<void> {
+/** Write to a temp file, fsync it, rename over the target, fsync the folder (unless the caller batches that). */
+export async function writeFileDurable(path: string, data: string | Buffer, options: { syncDir?: boolean } = {}): Promise<void> {
   const tmp = `${dirname(path)}/.${basename(path)}.tmp-${process.pid}`;
   const fh = await open(tmp, 'w', 0o644);
   try {
@@ -72,7 +72,7 @@ export async function writeFileDurable(path: string, data: string | Buffer): Pro
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
-  await fsyncDir(dirname(path));
+  if (options.syncDir !== false) await fsyncDir(dirname(path));
 }
 
 export async function writeJournal(path: string, doc: JournalDoc): Promise<void> {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { PipeError } from '../../errors.js';
 import { symlinkOnPath } from '../checks/symlinks.js';
 import type { JournalDoc, JournalEntry } from './journal.js';
-import { readJournal, writeFileDurable, writeJournal } from './journal.js';
+import { fsyncDir, readJournal, writeFileDurable, writeJournal } from './journal.js';
 
 type Current = { kind: 'absent' } | { kind: 'file'; mode: string; bytes: Buffer } | { kind: 'symlink'; target: string } | { kind: 'other' };
 
@@ -54,7 +54,8 @@ async function restoreEntry(repo: string, entry: JournalEntry, createdDirs: Set<
   }
   // Same folder temp + rename: a crash mid-restore leaves either version, never half.
   const tmp = join(dirname(full), `.pipe-restore-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  await writeFileDurable(tmp, Buffer.from(entry.bytes_base64 ?? '', 'base64'));
+  // Data is fsynced per file; folders once at the end, before the journal closes.
+  await writeFileDurable(tmp, Buffer.from(entry.bytes_base64 ?? '', 'base64'), { syncDir: false });
   await chmod(tmp, parseInt(entry.mode ?? '644', 8));
   await rename(tmp, full);
   return true;
@@ -75,6 +76,7 @@ export async function restoreFromJournal(doc: JournalDoc, journalPath: string, r
     if (now.kind === 'absent' || (await symlinkOnPath(repo, dir, new Map(), false))) continue;
     await rm(full, { recursive: true, force: true });
   }
+  for (const dir of new Set(restored.map((p) => dirname(join(repo, p))))) await fsyncDir(dir);
   doc.state = 'closed';
   await writeJournal(journalPath, doc);
   return restored;
