@@ -51,11 +51,12 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     },
     stepEnd(info) {
       const message = info.message && (info.status !== 'succeeded' || options.verbose) ? ` — ${info.message}` : '';
+      const who = info.role ? ` ${info.role}${info.tier ? `@${info.tier}` : ''}` : '';
       if (tty) {
         clearLive();
-        stream.write(`${paint(statusColor[info.status], MARK[info.status])} attempt ${info.attempt} · ${info.step} ${paint(90, seconds(info.durationMs))} · spent ${usd(info.spentUsd)}${message}\n`);
+        stream.write(`${paint(statusColor[info.status], MARK[info.status])} attempt ${info.attempt} · ${info.step}${paint(90, who)} ${paint(90, seconds(info.durationMs))} · spent ${usd(info.spentUsd)}${message}\n`);
       } else {
-        stream.write(`step ${info.step} attempt=${info.attempt} status=${info.status} time=${seconds(info.durationMs)} spent=${usd(info.spentUsd)}${message}\n`);
+        stream.write(`step ${info.step} attempt=${info.attempt} status=${info.status}${info.role ? ` role=${info.role}` : ''}${info.tier ? ` tier=${info.tier}` : ''} time=${seconds(info.durationMs)} spent=${usd(info.spentUsd)}${message}\n`);
       }
     },
     note(message) {

@@ -264,7 +264,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       finally: isFinally,
     });
     events.emit(result.skippedByIf ? 'step.skipped' : 'step.end', { uses: step.uses, status: result.status, code: result.code ?? null, message: result.message ?? null, duration_ms: durationMs });
-    progress.stepEnd({ step: step.id, uses: step.uses, attempt, status: result.status, message: result.message, durationMs, spentUsd: spent });
+    progress.stepEnd({ step: step.id, uses: step.uses, attempt, status: result.status, message: result.message, durationMs, spentUsd: spent, role: work.route?.role, tier: work.route?.tier });
     saveState();
     return result;
   };

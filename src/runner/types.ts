@@ -244,7 +244,7 @@ export interface RunRecords {
 /** Progress lines on a terminal; silent with --json. */
 export interface Progress {
   stepStart(info: { step: string; uses: string; attempt: number; role?: string; tier?: string; spentUsd: number }): void;
-  stepEnd(info: { step: string; uses: string; attempt: number; status: StepStatus; message?: string; durationMs: number; spentUsd: number }): void;
+  stepEnd(info: { step: string; uses: string; attempt: number; status: StepStatus; message?: string; durationMs: number; spentUsd: number; role?: string; tier?: string }): void;
   note(message: string): void;
 }
 
