@@ -9,6 +9,7 @@ import { checkTaskAgainstPolicy, loadConfig, loadPipeline, loadPolicies, loadTas
 import { assertProviderReady } from '../providers/index.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ProviderName, ResolvedPipeline } from '../runner/types.js';
+import type { RunOptions } from '../runner/runner.js';
 
 export interface SessionFlags {
   task: string;
@@ -89,5 +90,21 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
     provider,
     ledgerLocation: config.ledger ?? '.pipe/ledger.sqlite',
     project: config.project ?? 'default',
+  };
+}
+
+/** The runner options every command that runs a session's task shares. */
+export function runOptionsFor(session: Session): Omit<RunOptions, 'services'> {
+  return {
+    repo: session.repo,
+    task: session.task,
+    taskFile: session.taskFile,
+    taskDir: session.taskDir,
+    pipeline: session.pipeline,
+    policy: session.policy,
+    config: session.config,
+    provider: session.provider,
+    project: session.project,
+    ledgerLocation: session.ledgerLocation,
   };
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { stringify } from 'yaml';
 import { PipeCommand } from '../cli/base.js';
-import { openSession } from '../cli/session.js';
+import { openSession, runOptionsFor } from '../cli/session.js';
 import { createCliServices } from '../cli/run-services.js';
 import { renderPlan, type PlanJson, planJson } from '../cli/plan-view.js';
 import { executeRun } from '../runner/runner.js';
@@ -29,17 +29,8 @@ export default class Plan extends PipeCommand {
     let outcome;
     try {
       outcome = await executeRun({
-        repo: session.repo,
-        task: session.task,
-        taskFile: session.taskFile,
-        taskDir: session.taskDir,
-        pipeline: session.pipeline,
-        policy: session.policy,
-        config: session.config,
-        provider: session.provider,
+        ...runOptionsFor(session),
         dryRun: true,
-        project: session.project,
-        ledgerLocation: session.ledgerLocation,
         services: cli.services,
       });
     } finally {

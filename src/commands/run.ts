@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { PipeCommand } from '../cli/base.js';
-import { openSession } from '../cli/session.js';
+import { openSession, runOptionsFor } from '../cli/session.js';
 import { createCliServices } from '../cli/run-services.js';
 import { renderRunSummary, runResultJson, type RunResultJson } from '../cli/summary.js';
 import { recoverRuns } from '../patch/workspace.js';
@@ -45,18 +45,9 @@ export default class Run extends PipeCommand {
     let outcome;
     try {
       outcome = await executeRun({
-        repo: session.repo,
-        task: session.task,
-        taskFile: session.taskFile,
-        taskDir: session.taskDir,
-        pipeline: session.pipeline,
-        policy: session.policy,
-        config: session.config,
-        provider: session.provider,
+        ...runOptionsFor(session),
         dryRun: flags['dry-run'],
         approvedRoles: flags.approve ?? [],
-        project: session.project,
-        ledgerLocation: session.ledgerLocation,
         handleSignals: true,
         services: cli.services,
       });
