@@ -1,7 +1,8 @@
 // Before the first byte changes: which touched files hold the user's uncommitted
-// work (git status, limited to the patch's paths so cost follows the patch), and
+// work (HEAD's tree entries for the patch's paths, so cost follows the patch), and
 // the journal of their prior bytes.
 import { lstat, readFile, readlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Exec } from '../../exec/run.js';
 import { git } from '../../exec/run.js';
@@ -14,31 +15,60 @@ async function gitLines(exec: Exec, repo: string, args: string[]): Promise<strin
   return r.failed ? null : r.stdout.split('\0').filter(Boolean);
 }
 
+/** The blob id git would give these bytes (sha1, or sha256 in sha256 repositories). */
+function blobId(bytes: Buffer, algorithm: 'sha1' | 'sha256'): string {
+  return createHash(algorithm).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** Whether the working-tree file still holds HEAD's bytes and mode, judged without the index. */
+async function matchesHead(repo: string, path: string, head: { mode: string; id: string }): Promise<boolean> {
+  const st = await lstat(join(repo, path)).catch(() => null);
+  if (!st) return false;
+  const algorithm = head.id.length === 64 ? 'sha256' : 'sha1';
+  if (head.mode === '120000') return st.isSymbolicLink() && blobId(Buffer.from(await readlink(join(repo, path))), algorithm) === head.id;
+  if (!st.isFile()) return false;
+  const executable = (st.mode & 0o100) !== 0;
+  if (executable !== (head.mode === '100755')) return false;
+  return blobId(await readFile(join(repo, path)), algorithm) === head.id;
+}
+
 /**
- * Touched paths that are modified, staged, untracked or ignored-but-present. Asks git
- * only about these paths (ls-files and diff with pathspecs, never a whole-tree
- * status), so the cost follows the patch, not the repository.
+ * Touched paths that hold uncommitted work: modified, deleted, untracked or
+ * ignored-but-present. It reads only HEAD's tree entries for these paths (git ls-tree)
+ * and hashes the files itself, so the cost follows the patch, not the repository (the
+ * index of a large repo is never read on the common path). Bytes that differ from HEAD
+ * are confirmed with `git diff` so clean files under eol or filter attributes are not
+ * refused. A change that is only staged, with the working file back at HEAD, is not in
+ * the way: apply and rollback write the working tree and never touch the index.
  */
 export async function dirtyFiles(exec: Exec, repo: string, paths: string[]): Promise<string[]> {
   if (paths.length === 0) return [];
-  const [tracked, unstaged, staged] = await Promise.all([
-    gitLines(exec, repo, ['ls-files', '-z', '--', ...paths]),
-    // `git diff` (not diff-index) re-hashes files whose stat changed, e.g. after a rollback rewrote identical bytes.
-    gitLines(exec, repo, ['diff', '--no-ext-diff', '--name-only', '-z', '--no-renames', 'HEAD', '--', ...paths]),
-    gitLines(exec, repo, ['diff', '--no-ext-diff', '--cached', '--name-only', '-z', '--no-renames', 'HEAD', '--', ...paths]),
-  ]);
-  if (tracked === null) throw new PipeError('E_APPLY', `git ls-files failed in ${repo}`, { hint: 'is it a git repository?' });
+  const tree = await gitLines(exec, repo, ['ls-tree', '-z', 'HEAD', '--', ...paths]);
   const dirty = new Set<string>();
   // No HEAD yet (a repo without commits): every present file is uncommitted work.
-  if (unstaged === null || staged === null) {
+  if (tree === null) {
     for (const p of paths) if ((await lstat(join(repo, p)).catch(() => null)) !== null) dirty.add(p);
-    return [...dirty];
+    return paths.filter((p) => dirty.has(p));
   }
-  for (const p of [...unstaged, ...staged]) dirty.add(p);
-  const trackedSet = new Set(tracked);
+  const head = new Map<string, { mode: string; id: string }>();
+  for (const line of tree) {
+    const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (m && m[2] !== 'tree') head.set(m[4], { mode: m[1], id: m[3] });
+  }
+  const differing: string[] = [];
   for (const p of paths) {
-    if (trackedSet.has(p) || dirty.has(p)) continue;
-    if ((await lstat(join(repo, p)).catch(() => null)) !== null) dirty.add(p);
+    const entry = head.get(p);
+    const present = (await lstat(join(repo, p)).catch(() => null)) !== null;
+    if (!entry) {
+      if (present) dirty.add(p);
+    } else if (!(await matchesHead(repo, p, entry))) {
+      differing.push(p);
+    }
+  }
+  if (differing.length) {
+    // `git diff` (not diff-index) re-hashes through eol conversion and clean filters.
+    const confirmed = await gitLines(exec, repo, ['diff', '--no-ext-diff', '--name-only', '-z', '--no-renames', 'HEAD', '--', ...differing]);
+    for (const p of confirmed ?? differing) dirty.add(p);
   }
   return paths.filter((p) => dirty.has(p));
 }
