@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'E_CONTRACT'
   | 'E_PATCH_UNSAFE'
   | 'E_DIRTY_FILES'
+  | 'E_REPO_BUSY'
   | 'E_APPLY'
   | 'E_VALIDATION'
   | 'E_PROVIDER'
@@ -50,6 +51,7 @@ const DEFAULT_EXIT: Record<ErrorCode, number> = {
   E_CONTRACT: EXIT.failed,
   E_PATCH_UNSAFE: EXIT.refused,
   E_DIRTY_FILES: EXIT.refused,
+  E_REPO_BUSY: EXIT.refused,
   E_APPLY: EXIT.failed,
   E_VALIDATION: EXIT.failed,
   E_PROVIDER: EXIT.failed,

@@ -31,6 +31,7 @@ export function createApprover(options: ApproverOptions): Approver {
       };
       rl.once('line', (line) => finish(/^\s*y(es)?\s*$/i.test(line)));
       rl.once('close', () => finish(false));
-      output.write(approvalQuestion(request));
+      // Start on a clean line: the progress display may have a live line open.
+      output.write(`${(output as NodeJS.WriteStream).isTTY ? '\r\u001b[2K' : ''}${approvalQuestion(request)}`);
     });
 }

@@ -88,4 +88,4 @@ budget: { max_usd: 0.50 }
 `;
 }
 
-export const PIPE_GITIGNORE = '# written by pipe: run records and the ledger stay out of git\nruns/\nledger.sqlite*\n*.tmp\n';
+export const PIPE_GITIGNORE = '# written by pipe: run records and the ledger stay out of git\nruns/\nledger.sqlite*\n*.tmp\nrun.lock\n';

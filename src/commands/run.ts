@@ -5,7 +5,16 @@ import { createCliServices } from '../cli/run-services.js';
 import { renderRunSummary, runResultJson, type RunResultJson } from '../cli/summary.js';
 import { recoverRuns } from '../patch/workspace.js';
 import { runCommand } from '../exec/run.js';
-import { executeRun } from '../runner/runner.js';
+import { executeRun, newRunId } from '../runner/runner.js';
+import { acquireRunLock } from '../records/lock.js';
+import type { Session } from '../cli/session.js';
+
+interface RunFlags {
+  'dry-run': boolean;
+  approve?: string[];
+  quiet: boolean;
+  verbose: boolean;
+}
 
 export default class Run extends PipeCommand {
   static override summary = "Run a task's pipeline: route, budget, propose, gate, apply, validate, retry, roll back or escalate.";
@@ -35,6 +44,17 @@ export default class Run extends PipeCommand {
     const { args, flags } = await this.parse(Run);
     const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
     const json = this.jsonEnabled();
+    const runId = newRunId(new Date());
+    // A dry run writes nothing, so it needs no lock.
+    const release = flags['dry-run'] ? () => {} : acquireRunLock(session.repo, runId);
+    try {
+      return await this.runLocked(session, runId, flags, json);
+    } finally {
+      release();
+    }
+  }
+
+  private async runLocked(session: Session, runId: string, flags: RunFlags, json: boolean): Promise<RunResultJson> {
     if (!flags['dry-run']) {
       // A run killed with SIGKILL left its journal open: restore the tree before starting.
       for (const r of await recoverRuns(session.repo, runCommand)) {
@@ -48,6 +68,7 @@ export default class Run extends PipeCommand {
         ...runOptionsFor(session),
         dryRun: flags['dry-run'],
         approvedRoles: flags.approve ?? [],
+        runId,
         handleSignals: true,
         services: cli.services,
       });
