@@ -21,6 +21,9 @@ export const FIXED_CHILD_ENV: Readonly<Record<string, string>> = Object.freeze({
   NO_COLOR: '1',
   // pytest's cache folder would be a file the run created; validators never need --lf.
   PYTEST_ADDOPTS: '-p no:cacheprovider',
+  // Tools size their summaries to the terminal (pytest cuts `-rf` lines at 80 columns);
+  // wide lines keep whole assertion messages for the failures sent back on a retry.
+  COLUMNS: '240',
 });
 
 /** True when a variable name looks like it could hold a credential. */

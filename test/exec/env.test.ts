@@ -13,7 +13,7 @@ test('buildChildEnv keeps only allowlisted names, adds fixed settings, drops sec
     { PATH: '/bin', HOME: '/h', FORCE_COLOR: '0', OPENAI_API_KEY: 'sk-x', RANDOM_VAR: 'r', LC_ALL: 'C', PYTHONDONTWRITEBYTECODE: '0' },
     { FOO: 'bar', API_TOKEN: 't' },
   );
-  assert.equal(env, { PATH: '/bin', HOME: '/h', LC_ALL: 'C', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', NO_COLOR: '1', PYTEST_ADDOPTS: '-p no:cacheprovider', FOO: 'bar' });
+  assert.equal(env, { PATH: '/bin', HOME: '/h', LC_ALL: 'C', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', NO_COLOR: '1', PYTEST_ADDOPTS: '-p no:cacheprovider', COLUMNS: '240', FOO: 'bar' });
   assert.equal(secretNamesIn({ FOO: 'x', API_TOKEN: 't', A_KEY: 'k' }), ['API_TOKEN', 'A_KEY']);
 });
 
