@@ -14,6 +14,7 @@ import { evaluateCondition, resolveWith } from '../dsl/expressions.js';
 import { loadStep } from './registry.js';
 import { buildScope } from './scope.js';
 import { checkStepWith } from './with-check.js';
+import { decideAfterFailure } from './control.js';
 import { silentProgress, systemClock } from './services.js';
 import type {
   AttemptRecord,
@@ -314,32 +315,25 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         i += 1;
         continue;
       }
-      const onFail = step.on_fail ?? 'stop';
-      if (result.status === 'blocked' || result.status === 'escalated' || onFail === 'stop') {
-        failure = { result, step };
-        break;
-      }
-      if (onFail === 'continue') {
+      const next = decideAfterFailure(step.on_fail, result, attempt, maxAttempts);
+      if (next.action === 'continue') {
         i += 1;
         continue;
       }
-      // { retry, then }
-      const exitCodeOfFailure = result.code ? new PipeError(result.code, '').exitCode : EXIT.failed;
-      const canRetry = attempt < maxAttempts && !result.stopRetries && exitCodeOfFailure !== EXIT.badInput;
-      if (canRetry) {
+      if (next.action === 'retry') {
         for (const hook of retryHooks) await hook();
         retryHooks = [];
-        events.emit('retry', { from: step.id, to: onFail.retry, reason: result.message ?? null });
+        events.emit('retry', { from: step.id, to: next.to, reason: result.message ?? null });
         attempt += 1;
         work.attempts.push(newAttempt(attempt));
         events.setContext({ attempt });
         events.emit('attempt.start', { attempt });
-        i = indexOf(onFail.retry);
-        if (i < 0) throw new PipeError('E_SCHEMA', `step '${step.id}': on_fail.retry names unknown step '${onFail.retry}'`);
+        i = indexOf(next.to);
+        if (i < 0) throw new PipeError('E_SCHEMA', `step '${step.id}': on_fail.retry names unknown step '${next.to}'`);
         continue;
       }
       failure = { result, step };
-      if (onFail.then === 'escalate' && exitCodeOfFailure !== EXIT.badInput) {
+      if (next.action === 'escalate') {
         const declared = [...steps, ...options.pipeline.finally].find((s) => s.uses === 'escalate');
         const escalateStep: ResolvedStep = declared ? { ...declared, compiledIf: undefined } : { id: 'escalate', uses: 'escalate' };
         const escalation = await runStep(escalateStep, false);
