@@ -4,6 +4,6 @@ export { readJournal, writeJournal, writeFileDurable } from './workspace/journal
 export { dirtyFiles, writeCheckpoint } from './workspace/checkpoint.js';
 export type { CheckpointInput } from './workspace/checkpoint.js';
 export { applyToTree } from './workspace/apply.js';
-export { restoreFromJournal, rollbackJournal } from './workspace/restore.js';
+export { closeJournal, restoreFromJournal, rollbackJournal } from './workspace/restore.js';
 export { recoverRuns } from './workspace/recover.js';
 export type { RecoveredRun } from './workspace/recover.js';

@@ -8,6 +8,7 @@ import { EXIT, PipeError, isPipeError, type ErrorCode } from '../errors.js';
 import { runCommand } from '../exec/run.js';
 import { EventLog, FolderRecords, NoRecords, ensurePipeIgnored, runsDir, writeFileAtomic } from '../records/writer.js';
 import { redactValue } from '../records/redact.js';
+import { closeJournal, type JournalHandle } from '../patch/workspace.js';
 import type { RunState, StepRecord } from '../records/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import { evaluateCondition, resolveWith } from '../dsl/expressions.js';
@@ -361,6 +362,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   // finally: always, except in a dry run (nothing was written).
   if (!dryRun) {
     for (const step of options.pipeline.finally) await runStep(step, true);
+    // The run ended on its own: whatever the tree now holds is its outcome. Only a
+    // journal left open by a crash (kill -9) is for `pipe recover` to restore.
+    const journal = work.journal as JournalHandle | undefined;
+    if (journal?.path) {
+      try {
+        await closeJournal(journal.path);
+      } catch (err) {
+        events.emit('journal.close_failed', { message: String((err as Error)?.message ?? err) });
+      }
+    }
   }
   currentStep = null;
   exitCode = STATUS_EXIT[status as Exclude<RunStatus, 'running'>] ?? EXIT.failed;

@@ -88,3 +88,14 @@ export async function rollbackJournal(journalPath: string): Promise<string[]> {
   if (!doc || doc.state !== 'open') return [];
   return restoreFromJournal(doc, journalPath);
 }
+
+/**
+ * Closes an open journal without touching the tree: the run ended on its own (its
+ * finally steps ran), so what it left is deliberate and `pipe recover` must not undo it.
+ */
+export async function closeJournal(journalPath: string): Promise<void> {
+  const doc = await readJournal(journalPath);
+  if (!doc || doc.state !== 'open') return;
+  doc.state = 'closed';
+  await writeJournal(journalPath, doc);
+}
