@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
-import { checkTaskAgainstPolicy, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
+import { checkTaskAgainstPolicy, configPolicyFiles, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { assertProviderReady } from '../providers/index.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ProviderName, ResolvedPipeline } from '../runner/types.js';
@@ -64,9 +64,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   }
   assertProviderReady(provider, config, env);
 
-  const configPolicies = (config.policies ?? []).map((p) => (isAbsolute(p) || p.startsWith('@') ? p : join(repo, p)));
-  const localPolicy = join(repo, '.pipe', 'policy.yaml');
-  if (config.policies === undefined && existsSync(localPolicy)) configPolicies.push(localPolicy);
+  const configPolicies = configPolicyFiles(config, repo);
   const flagPolicies = (flags.policy ?? []).map((p) => resolve(p));
   const { policy, files: policyFiles } = await loadPolicies([...configPolicies, ...flagPolicies], {
     useDefault: config.use_default_policy ?? true,

@@ -34,7 +34,7 @@ export default class Validate extends PipeCommand {
 
   async run(): Promise<ValidateJson> {
     const { argv, flags } = await this.parse(Validate);
-    const { validateFiles, loadPolicies, loadConfig } = await import('../dsl/documents.js');
+    const { validateFiles, loadPolicies, loadConfig, configPolicyFiles } = await import('../dsl/documents.js');
     const files = (argv as string[]).filter((f) => f.length > 0);
     const cwd = resolve(flags.repo ?? process.cwd());
     const report = await validateFiles(files, { cwd, repo: cwd });
@@ -58,7 +58,7 @@ export default class Validate extends PipeCommand {
       if (policyFiles.length) merged = (await loadPolicies(policyFiles.map((f) => resolve(cwd, f)), { baseDir: cwd })).policy;
       else {
         const { config } = await loadConfig(cwd);
-        merged = (await loadPolicies(config.policies ?? [], { useDefault: config.use_default_policy !== false, baseDir: cwd })).policy;
+        merged = (await loadPolicies(configPolicyFiles(config, cwd), { useDefault: config.use_default_policy !== false, baseDir: cwd })).policy;
       }
       result.merged = merged;
       if (!this.jsonEnabled()) {

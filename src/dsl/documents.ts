@@ -1,7 +1,7 @@
 // The documents pipe reads — Task, Config, Policy (merged), Pipeline (composed) — and
 // `validateFiles`, which checks any of them and reports every problem with a position.
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PipeError, isPipeError, type Diagnostic } from '../errors.js';
 import { DEFAULT_POLICY_FILE } from '../paths.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
@@ -87,6 +87,20 @@ function mergedSource(sources: LoadedYaml[], data: unknown): LoadedYaml {
       return { ...d, message: `${message} (in the merged policy)` };
     },
   };
+}
+
+/**
+ * The policy files a run in `repo` merges after the default, in order: Config's
+ * `policies` (relative to the repo root), or else `.pipe/policy.yaml` when it exists.
+ * `pipe run`, `pipe plan` and `pipe validate` all use this one list.
+ */
+export function configPolicyFiles(config: Config, repo: string): string[] {
+  const files = (config.policies ?? []).map((p) => (isAbsolute(p) || p.startsWith('@') ? p : join(repo, p)));
+  if (config.policies === undefined) {
+    const local = join(repo, '.pipe', 'policy.yaml');
+    if (existsSync(local)) files.push(local);
+  }
+  return files;
 }
 
 export interface LoadPoliciesOptions {
@@ -220,7 +234,7 @@ export async function validateFiles(files: string[], options: ValidateOptions = 
   // Tasks are checked against the policy a run would use; if that does not load, the policy files report it.
   const policyFor = (): Promise<Policy | undefined> =>
     (policy ??= loadConfig(opts.repo)
-      .then(({ config }) => loadPolicies(config.policies ?? [], { useDefault: config.use_default_policy !== false, baseDir: opts.repo }))
+      .then(({ config }) => loadPolicies(configPolicyFiles(config, opts.repo), { useDefault: config.use_default_policy !== false, baseDir: opts.repo }))
       .then((r) => r.policy)
       .catch(() => undefined));
   const byFile = new Map<string, Diagnostic[]>();

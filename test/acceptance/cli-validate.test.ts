@@ -1,0 +1,73 @@
+// Black-box checks of `pipe validate` as DSL.md §1 and §4 describe it, on fresh repos.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cleanup, makeRepo, runCli, writeFiles } from '../helpers/repo.js';
+
+interface ValidateJson {
+  ok: boolean;
+  files: { file: string; ok: boolean; errors: { line: number; column: number; message: string; pointer: string }[] }[];
+}
+
+const LOCAL_POLICY = [
+  'apiVersion: pipe/v1',
+  'kind: Policy',
+  'validators:',
+  '  lint-docs:',
+  '    argv: [python3, -c, "print(1)"]',
+  '    timeout_s: 30',
+  '    parser: exit-code',
+  '',
+].join('\n');
+
+const TASK = [
+  'apiVersion: pipe/v1',
+  'kind: Task',
+  'id: docs-typo',
+  'goal: fix the typo',
+  'intent: mechanical_edit',
+  'allowed_files: ["docs/*.md"]',
+  'validators: [lint-docs]',
+  '',
+].join('\n');
+
+test('a validator defined only in .pipe/policy.yaml (no Config) is known to validate, as it is to plan', () => {
+  const repo = makeRepo({ 'docs/a.md': 'teh\n' });
+  try {
+    writeFiles(repo, { '.pipe/policy.yaml': LOCAL_POLICY, 'tasks/typo.yaml': TASK });
+    const plan = runCli(['plan', 'tasks/typo.yaml', '--json'], { cwd: repo });
+    assert.is(plan.code, 0, plan.stdout + plan.stderr);
+    const v = runCli(['validate', '--json'], { cwd: repo });
+    assert.is(v.stderr, '');
+    const out = JSON.parse(v.stdout) as ValidateJson;
+    assert.equal(out.files.map((f) => f.file), ['.pipe/policy.yaml', 'tasks/typo.yaml']);
+    assert.ok(out.ok, JSON.stringify(out));
+    assert.is(v.code, 0);
+    // And --show-merged without files shows the policy a run would use.
+    const merged = JSON.parse(runCli(['validate', '--show-merged', '--json'], { cwd: repo }).stdout) as { merged: { validators: Record<string, unknown> } };
+    assert.ok('lint-docs' in merged.merged.validators);
+  } finally {
+    cleanup(repo);
+  }
+});
+
+test('with policies: in Config, validate checks the task against exactly those files', () => {
+  const repo = makeRepo({ 'docs/a.md': 'teh\n' });
+  try {
+    writeFiles(repo, {
+      '.pipe/policy.yaml': LOCAL_POLICY,
+      '.pipe/config.yaml': 'apiVersion: pipe/v1\nkind: Config\npolicies: [policies/team.yaml]\n',
+      'policies/team.yaml': 'apiVersion: pipe/v1\nkind: Policy\nbudget: { project_total_budget_usd: 3 }\n',
+      'tasks/typo.yaml': TASK,
+    });
+    const v = runCli(['validate', 'tasks/typo.yaml'], { cwd: repo });
+    assert.is(v.code, 2);
+    assert.match(v.stderr, /^tasks\/typo\.yaml:7:14: error: unknown validator 'lint-docs'.* \(at \/validators\/0\)$/m);
+    const plan = runCli(['plan', 'tasks/typo.yaml'], { cwd: repo });
+    assert.is(plan.code, 2);
+    assert.match(plan.stderr, /unknown validator 'lint-docs'/);
+  } finally {
+    cleanup(repo);
+  }
+});
+
+test.run();
