@@ -25,7 +25,7 @@ export default class Validate extends PipeCommand {
   ];
   static override strict = false;
   static override args = {
-    files: Args.string({ description: 'YAML files to check (default: .pipe/, pipelines/, policies/, tasks/)' }),
+    files: Args.string({ description: 'YAML files or folders to check (default: .pipe/, pipelines/, policies/, tasks/)' }),
   };
   static override flags = {
     repo: Flags.string({ description: 'repository root: default folders, repo-local pipelines and packages resolve from here (default: current folder)' }),

@@ -161,6 +161,11 @@ const KINDS = ['Task', 'Pipeline', 'Policy', 'Config'];
 
 /** YAML files under the default folders, sorted; run records and dependencies skipped. */
 export function defaultValidateFiles(cwd: string): string[] {
+  return DEFAULT_FOLDERS.flatMap((folder) => yamlFilesUnder(join(cwd, folder), cwd));
+}
+
+/** Every .yaml/.yml file under `root`, sorted, as paths relative to `cwd`. */
+function yamlFilesUnder(root: string, cwd: string): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     let names: string[];
@@ -182,8 +187,21 @@ export function defaultValidateFiles(cwd: string): string[] {
       else if (/\.ya?ml$/i.test(name)) out.push(relative(cwd, full));
     }
   };
-  for (const folder of DEFAULT_FOLDERS) walk(join(cwd, folder));
+  walk(root);
   return out;
+}
+
+/** A folder given on the command line stands for the YAML files under it (like `eslint src/`). */
+function expandFolders(files: string[], cwd: string): string[] {
+  return files.flatMap((file) => {
+    const full = resolve(cwd, file);
+    try {
+      if (statSync(full).isDirectory()) return yamlFilesUnder(full, cwd);
+    } catch {
+      /* missing: reported as such by validateOne */
+    }
+    return [file];
+  });
 }
 
 async function validateOne(file: string, options: Required<ValidateOptions>, policyFor: () => Promise<Policy | undefined>): Promise<Diagnostic[]> {
@@ -229,7 +247,7 @@ async function validateOne(file: string, options: Required<ValidateOptions>, pol
 export async function validateFiles(files: string[], options: ValidateOptions = {}): Promise<ValidateReport> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const opts = { cwd, repo: resolve(options.repo ?? cwd) };
-  const list = files.length ? files : defaultValidateFiles(cwd);
+  const list = files.length ? expandFolders(files, cwd) : defaultValidateFiles(cwd);
   let policy: Promise<Policy | undefined> | undefined;
   // Tasks are checked against the policy a run would use; if that does not load, the policy files report it.
   const policyFor = (): Promise<Policy | undefined> =>

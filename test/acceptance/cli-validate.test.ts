@@ -70,4 +70,28 @@ test('with policies: in Config, validate checks the task against exactly those f
   }
 });
 
+test('a folder argument stands for the YAML files under it; problems in all of them are reported at once', () => {
+  const repo = makeRepo({ 'README.md': 'x\n' });
+  try {
+    writeFiles(repo, {
+      'ops/tasks/a.yaml': TASK.replace('validators: [lint-docs]\n', '').replace('intent: mechanical_edit', 'intent: mechanicaledit'),
+      'ops/tasks/nested/b.yml': 'apiVersion: pipe/v1\nkind: Task\nid: b\ngoal: g\nintent: bugfix\nallowed_files: [x]\nmax_attemps: 2\n',
+      'ops/tasks/notes.txt': 'not yaml',
+      'ops/tasks/ok.yaml': 'apiVersion: pipe/v1\nkind: Task\nid: ok\ngoal: g\nintent: bugfix\nallowed_files: [x]\n',
+    });
+    const v = runCli(['validate', 'ops/tasks', '--json'], { cwd: repo });
+    assert.is(v.code, 2);
+    const out = JSON.parse(v.stdout) as ValidateJson;
+    assert.equal(out.files.map((f) => [f.file, f.ok]), [['ops/tasks/a.yaml', false], ['ops/tasks/nested/b.yml', false], ['ops/tasks/ok.yaml', true]]);
+    assert.equal(out.files[1].errors, [{ line: 7, column: 1, message: "unknown key 'max_attemps' (did you mean 'max_attempts'?)", pointer: '/max_attemps' }]);
+    const human = runCli(['validate', 'ops/tasks/'], { cwd: repo });
+    assert.is(human.code, 2);
+    assert.is(human.stdout, '');
+    assert.match(human.stderr, /^ops\/tasks\/a\.yaml:5:9: error: must be one of: .*\(did you mean 'mechanical_edit'\?\) \(at \/intent\)$/m);
+    assert.match(human.stderr, /^ops\/tasks\/nested\/b\.yml:7:1: error: unknown key 'max_attemps' \(did you mean 'max_attempts'\?\) \(at \/max_attemps\)$/m);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test.run();
