@@ -77,7 +77,7 @@ function observed(ctx: StepContext, provider: RoleProvider, inputTokens: number,
           ok: false,
           error_kind: pe?.kind ?? (isPipeError(error) ? error.code : 'error'),
           status: pe?.status ?? null,
-          request_id: pe?.requestId ?? null,
+          request_id: pe?.requestId ?? (isPipeError(error) && typeof error.details.request_id === 'string' ? error.details.request_id : null),
           message: redact((error as Error).message),
           cost_usd: costUsd,
         });
@@ -152,7 +152,9 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     const pe = error instanceof ProviderError ? error : null;
     const billed = pe?.billed ?? ZERO;
     const costUsd = pe?.billed ? costFor(ctx, route.model, outcome.tier, null, billed) : 0;
-    await settle(ctx, current.entryId, { ok: false, usage: billed, costUsd, tierServed: null, requestId: pe?.requestId ?? null, reason: pe ? `${pe.kind}: ${pe.message}` : error.message });
+    // A configuration error the API answered (HTTP 400 effort rejection) carries its request id in details.
+    const configRequestId = isPipeError(error) && typeof error.details.request_id === 'string' ? error.details.request_id : null;
+    await settle(ctx, current.entryId, { ok: false, usage: billed, costUsd, tierServed: null, requestId: pe?.requestId ?? configRequestId, reason: pe ? `${pe.kind}: ${pe.message}` : error.message });
     if (costUsd > 0) ctx.addSpend(costUsd);
     // Configuration problems (an effort the model rejects, a used-up fake script) come back as
     // PipeErrors: the propose step rethrows them to end the run with their own code, while
