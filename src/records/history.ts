@@ -92,7 +92,8 @@ export function readEvents(dir: string): RunEvent[] {
   return out;
 }
 
-const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
+// The runner rounds run costs to 1e-9 USD; the same here, so runs/show agree with `pipe run` and the ledger.
+const round9 = (n: number) => Math.round(n * 1e9) / 1e9;
 
 /** A state for a folder whose state.json is gone or unreadable, rebuilt from its events. */
 function stateFromEvents(runId: string, dir: string, events: RunEvent[]): RunState | null {
@@ -163,7 +164,7 @@ export async function listRuns(repo: string): Promise<RunSummary[]> {
       task_id: s.task_id,
       status: s.status,
       attempts: s.attempts,
-      cost_usd: round6(s.cost_usd ?? 0),
+      cost_usd: round9(s.cost_usd ?? 0),
       started_at: s.started_at,
       duration_ms: s.duration_ms ?? null,
       verdict: s.verdict ?? null,
@@ -196,7 +197,7 @@ export function costByRole(events: readonly RunEvent[]): Record<string, number> 
   const totals: Record<string, number> = {};
   const add = (role: string, usd: number) => {
     if (!Number.isFinite(usd)) return;
-    totals[role] = round6((totals[role] ?? 0) + usd);
+    totals[role] = round9((totals[role] ?? 0) + usd);
   };
   const direct = events.filter((e) => e.type === 'provider.result' && typeof e.cost_usd === 'number');
   if (direct.length) {
@@ -217,7 +218,7 @@ function costByAttempt(events: readonly RunEvent[], escalateSteps: ReadonlySet<s
   for (const e of events) {
     if (e.type !== 'ledger.entry' || typeof e.actual_usd !== 'number' || typeof e.attempt !== 'number') continue;
     if (typeof e.step === 'string' && escalateSteps.has(e.step)) continue;
-    totals.set(e.attempt, round6((totals.get(e.attempt) ?? 0) + e.actual_usd));
+    totals.set(e.attempt, round9((totals.get(e.attempt) ?? 0) + e.actual_usd));
   }
   return totals;
 }

@@ -75,7 +75,7 @@ test('listRuns: newest first, corrupt folders rebuilt from events or skipped', a
     ['20260102T100000Z-bbbbbb', 'fix-slug', 'escalated'],
     ['20260101T100000Z-aaaaaa', 'fix-slug', 'succeeded'],
   ]);
-  assert.is(runs[2].cost_usd, 0.001235);
+  assert.is(runs[2].cost_usd, 0.001234568);
   assert.is(runs[2].duration_ms, 1500);
   assert.equal(await listRuns(tempDir()), []);
 });
