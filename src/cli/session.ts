@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
 import { checkTaskAgainstPolicy, configPolicyFiles, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
+import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ProviderName, ResolvedPipeline } from '../runner/types.js';
@@ -72,7 +73,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   });
   const problems = checkTaskAgainstPolicy(task, taskSource, policy);
   if (problems.length) {
-    throw new PipeError('E_SCHEMA', `${taskFile}: the task does not fit the policy`, { diagnostics: problems });
+    throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
   const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', { fromDir: flags.pipeline ? process.cwd() : taskDir, repo });
   return {

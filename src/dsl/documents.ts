@@ -31,7 +31,8 @@ async function loadChecked(file: string, kind: 'Task' | 'Config' | 'Policy'): Pr
   if (!problems.length) problems.push(...schemaDiagnostics(loaded, validatorFor(KIND_SCHEMAS[kind])));
   if (kind === 'Policy' && (problems.length === 0 || problems[0].kind !== 'kind')) problems.push(...checkPolicyExpressions(loaded, loaded.data as Policy));
   if (problems.length) throw invalid(file, problems);
-  return loaded;
+  // The parse is shared (see loadYamlFile): callers get their own copy of the data.
+  return { ...loaded, data: structuredClone(loaded.data) };
 }
 
 export interface LoadedTask {
@@ -45,7 +46,8 @@ export interface LoadedTask {
 }
 
 export async function loadTask(file: string): Promise<LoadedTask> {
-  const source = await loadChecked(file, 'Task');
+  // Messages name the file as people see it from here (relative under the cwd), like the other documents.
+  const source = await loadChecked(displayPath(resolve(file)), 'Task');
   const abs = resolve(file);
   return { task: source.data as Task, file: abs, dir: dirname(abs), source };
 }
@@ -127,7 +129,9 @@ export async function loadPolicies(files: string[], options: LoadPoliciesOptions
   }
   if (problems.length) throw invalid(paths.map(displayPath).join(', '), problems);
   const policy = mergePolicies(sources.map((s) => s.data as Policy));
-  if (sources.length) {
+  // One file merged onto the base is that file (its check required the base's apiVersion
+  // and kind), so only a real merge needs checking again.
+  if (sources.length > 1) {
     const merged = schemaDiagnostics(mergedSource(sources, policy), validatorFor('policy'), { data: policy, basePointer: '' });
     if (merged.length) throw invalid('merged policy', merged);
   }
