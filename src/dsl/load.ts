@@ -3,6 +3,7 @@
 // problems (syntax, duplicate keys, tabs, alias bombs, size, encoding) are refused here,
 // before any schema check, as PipeErrors carrying positioned diagnostics.
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { PipeError, type Diagnostic } from '../errors.js';
 
@@ -86,15 +87,19 @@ function decodeUtf8(file: string, bytes: Uint8Array): string {
 
 /**
  * Reads and parses a YAML file; throws PipeError E_FILE / E_YAML with positioned diagnostics.
- * `display` is the name used in messages (default: `file` as given).
+ * `display` is the name used in messages (default: `file` as given). Parses are reused
+ * within the process while the file is unchanged, so the returned `data` is deep-frozen:
+ * clone it before changing it.
  */
 export async function loadYamlFile(path: string, display: string = path): Promise<LoadedYaml> {
   const file = display;
   let size: number;
+  let cacheKey: string;
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw fileError(file, 'is a directory, not a YAML file', 'name a .yaml file');
     size = st.size;
+    cacheKey = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
   } catch (err) {
     if (err instanceof PipeError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -104,6 +109,9 @@ export async function loadYamlFile(path: string, display: string = path): Promis
   if (size > MAX_YAML_BYTES) {
     throw fileError(file, `file is ${size} bytes; pipe reads YAML files of at most ${MAX_YAML_BYTES} bytes (1 MiB)`, 'split the document or remove generated content');
   }
+  const abs = resolve(path);
+  const hit = cachedView(abs, cacheKey, file);
+  if (hit) return hit;
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -111,7 +119,54 @@ export async function loadYamlFile(path: string, display: string = path): Promis
     throw fileError(file, `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   if (bytes.length > MAX_YAML_BYTES) throw fileError(file, `file is ${bytes.length} bytes; pipe reads YAML files of at most ${MAX_YAML_BYTES} bytes (1 MiB)`);
-  return parseYamlText(decodeUtf8(file, bytes), file);
+  const loaded = parseYamlText(decodeUtf8(file, bytes), file);
+  deepFreeze(loaded.data);
+  remember(abs, { key: cacheKey, views: new Map([[file, loaded]]) });
+  return loaded;
+}
+
+// ------------------------------------------------------------- per-process cache
+// One command reads the same files several times (a pipeline and the parent it extends,
+// the default policy for every task), and parsing is the dearest part of a check. A
+// parse is reused while the file's inode, size, mtime and ctime stay the same; only
+// documents that parsed are kept. The data is deep-frozen because every caller shares it:
+// loaders that hand documents out (tasks, configs, resolved steps) clone it first.
+
+interface CacheEntry {
+  key: string;
+  /** The parse under each display name it was asked for (diagnostics carry the name). */
+  views: Map<string, LoadedYaml>;
+}
+
+const MAX_CACHED_FILES = 64;
+const parsed = new Map<string, CacheEntry>();
+
+function remember(path: string, entry: CacheEntry): void {
+  parsed.delete(path);
+  parsed.set(path, entry);
+  if (parsed.size > MAX_CACHED_FILES) parsed.delete(parsed.keys().next().value as string);
+}
+
+function cachedView(path: string, key: string, file: string): LoadedYaml | undefined {
+  const entry = parsed.get(path);
+  if (!entry || entry.key !== key) return undefined;
+  let view = entry.views.get(file);
+  if (!view) {
+    const base = entry.views.values().next().value as LoadedYaml;
+    view = {
+      ...base,
+      file,
+      diagnostic: (pointer, message, kind, options) => ({ ...base.diagnostic(pointer, message, kind, options), file }),
+    };
+    entry.views.set(file, view);
+  }
+  return view;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 function yamlMessage(code: string, message: string, text: string, pos: [number, number]): string {

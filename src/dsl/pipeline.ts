@@ -156,7 +156,8 @@ async function composeFile(path: string, builtin: string | undefined, options: L
 }
 
 function toResolvedStep(o: StepOrigin): ResolvedStep {
-  const { insert_before: _b, insert_after: _a, ...step } = o.step;
+  // The parsed step is shared and frozen (see loadYamlFile); the runner gets its own copy.
+  const { insert_before: _b, insert_after: _a, ...step } = structuredClone(o.step);
   const pos = o.loaded.locate(o.pointer);
   const resolved: ResolvedStep = { ...step, source: { file: o.loaded.file, line: pos.line, column: pos.column, pointer: o.pointer } };
   if (typeof step.if === 'string') resolved.compiledIf = compileExpression(step.if, expressionRef(o.loaded, `${o.pointer}/if`, step.if));
@@ -175,7 +176,7 @@ export async function inspectPipelineFile(path: string, builtin: string | undefi
       name: composed.name,
       file: composed.chainNames[0],
       chain: composed.chainNames,
-      inputs: composed.inputs,
+      inputs: structuredClone(composed.inputs),
       steps: composed.steps.map(toResolvedStep),
       finally: composed.finally.map(toResolvedStep),
     },

@@ -18,11 +18,22 @@ export interface SchemaCheckOptions {
 
 /** Checks data against a compiled schema; returns diagnostics located in `loaded`. */
 export function schemaDiagnostics(loaded: LoadedYaml, validate: ValidateFunction, options: SchemaCheckOptions = {}): Diagnostic[] {
-  const data = options.data === undefined && options.basePointer === undefined ? loaded.data : options.data;
-  if (validate(data)) return [];
-  const errors = bestBranches((validate.errors ?? []) as ErrorObject[]).filter((e) => !options.skip?.(e.instancePath));
-  return sortDiagnostics(dropRedundant(errors).map((e) => toDiagnostic(loaded, e, options.basePointer ?? '')));
+  const whole = options.data === undefined && options.basePointer === undefined;
+  // A cached parse (frozen data) is checked against each schema once per process.
+  const memo = whole && !options.skip && Object.isFrozen(loaded.data) ? (checked.get(loaded) ?? checked.set(loaded, new Map()).get(loaded)!) : undefined;
+  const known = memo?.get(validate);
+  if (known) return known.map((d) => ({ ...d }));
+  const data = whole ? loaded.data : options.data;
+  let out: Diagnostic[] = [];
+  if (!validate(data)) {
+    const errors = bestBranches((validate.errors ?? []) as ErrorObject[]).filter((e) => !options.skip?.(e.instancePath));
+    out = sortDiagnostics(dropRedundant(errors).map((e) => toDiagnostic(loaded, e, options.basePointer ?? '')));
+  }
+  memo?.set(validate, out.map((d) => ({ ...d })));
+  return out;
 }
+
+const checked = new WeakMap<LoadedYaml, Map<ValidateFunction, Diagnostic[]>>();
 
 const isUnder = (path: string, base: string): boolean => path === base || path.startsWith(`${base}/`);
 
