@@ -4,6 +4,7 @@ import { readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Exec } from '../../exec/run.js';
 import { git } from '../../exec/run.js';
+import { markRunInterrupted, runningPid } from '../../records/interrupted.js';
 import { readJournal } from './journal.js';
 import { restoreFromJournal } from './restore.js';
 
@@ -44,9 +45,16 @@ export async function recoverRuns(repo: string, exec: Exec, options: { force?: b
     for (const leftover of (await readdir(dir)).filter((n) => n.startsWith('.journal.json.tmp-'))) await unlink(join(dir, leftover)).catch(() => undefined);
     const journalPath = join(dir, 'journal.json');
     const doc = await readJournal(journalPath);
-    if (!doc || doc.state !== 'open') continue;
+    if (!doc || doc.state !== 'open') {
+      // Killed before apply (no journal): nothing to restore, but its record must not say "running" forever.
+      const pid = runningPid(dir);
+      if (pid !== null && pid !== process.pid && !pidAlive(pid)) markRunInterrupted(dir, []);
+      continue;
+    }
     if (!options.force && (doc.pid === process.pid || pidAlive(doc.pid))) continue;
-    out.push({ run_id: doc.run_id || name, restored: await restoreFromJournal(doc, journalPath, root) });
+    const restored = await restoreFromJournal(doc, journalPath, root);
+    markRunInterrupted(dir, restored);
+    out.push({ run_id: doc.run_id || name, restored });
   }
   return out;
 }
