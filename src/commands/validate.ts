@@ -36,8 +36,14 @@ export default class Validate extends PipeCommand {
     const { argv, flags } = await this.parse(Validate);
     const { validateFiles, loadPolicies, loadConfig, configPolicyFiles } = await import('../dsl/documents.js');
     const files = (argv as string[]).filter((f) => f.length > 0);
-    const cwd = resolve(flags.repo ?? process.cwd());
-    const report = await validateFiles(files, { cwd, repo: cwd });
+    // Like every other command, work on the enclosing repository (a git work tree), so
+    // `pipe validate` in a subfolder checks the repo's files against the repo's config.
+    // Files given on the command line stay relative to where they were typed.
+    const { findRepoRoot } = await import('../cli/session.js');
+    const base = resolve(flags.repo ?? process.cwd());
+    const repo = await findRepoRoot(base).catch(() => base);
+    const cwd = files.length ? base : repo;
+    const report = await validateFiles(files, { cwd, repo });
     const result: ValidateJson = { ok: report.ok, files: report.files };
 
     if (!this.jsonEnabled()) {
@@ -57,8 +63,8 @@ export default class Validate extends PipeCommand {
       let merged: Policy;
       if (policyFiles.length) merged = (await loadPolicies(policyFiles.map((f) => resolve(cwd, f)), { baseDir: cwd })).policy;
       else {
-        const { config } = await loadConfig(cwd);
-        merged = (await loadPolicies(configPolicyFiles(config, cwd), { useDefault: config.use_default_policy !== false, baseDir: cwd })).policy;
+        const { config } = await loadConfig(repo);
+        merged = (await loadPolicies(configPolicyFiles(config, repo), { useDefault: config.use_default_policy !== false, baseDir: repo })).policy;
       }
       result.merged = merged;
       if (!this.jsonEnabled()) {

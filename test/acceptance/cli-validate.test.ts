@@ -94,4 +94,20 @@ test('a folder argument stands for the YAML files under it; problems in all of t
   }
 });
 
+test('in a subfolder of the repo, validate uses the repo: default files and the repo config', () => {
+  const repo = makeRepo({ 'docs/a.md': 'teh\n' });
+  try {
+    writeFiles(repo, { '.pipe/policy.yaml': LOCAL_POLICY, 'tasks/typo.yaml': TASK });
+    const sub = `${repo}/tasks`;
+    const one = runCli(['validate', 'typo.yaml', '--json'], { cwd: sub });
+    assert.is(one.code, 0, one.stdout);
+    assert.equal((JSON.parse(one.stdout) as ValidateJson).files.map((f) => f.file), ['typo.yaml']);
+    const all = runCli(['validate', '--json'], { cwd: `${repo}/docs` });
+    assert.is(all.code, 0, all.stdout);
+    assert.equal((JSON.parse(all.stdout) as ValidateJson).files.map((f) => f.file), ['.pipe/policy.yaml', 'tasks/typo.yaml']);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test.run();
