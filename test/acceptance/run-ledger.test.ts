@@ -1,0 +1,79 @@
+// Black-box: `ledger:` in Config — one SQLite file shared by two repos is one budget
+// (the second repo is blocked by the first one's spend, nothing sent), and a postgres://
+// URL holds the same ledger_entries rows (PIPE_TEST_PG_URL, or the default test server).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { cleanup, snapshotTree, tempDir, writeFiles } from '../helpers/repo.js';
+import { RIGHT, WRONG, calcRepo, events, ledgerRows, runJson, writeTask } from './run-kit.js';
+
+const PG_URL = process.env.PIPE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+test('two repos sharing one SQLite ledger share one project budget', () => {
+  const shared = tempDir('pipe-shared-ledger-');
+  const a = calcRepo();
+  const b = calcRepo();
+  try {
+    const ledger = join(shared, 'team.sqlite');
+    // A's projection (~$0.00405) fits under $0.0041; A's settled spend plus B's projection does not.
+    for (const repo of [a, b]) {
+      writeFiles(repo, {
+        '.pipe/config.yaml': `apiVersion: pipe/v1\nkind: Config\nledger: ${ledger}\nproject: team\npolicies: [team-policy.yaml]\n`,
+        'team-policy.yaml': 'apiVersion: pipe/v1\nkind: Policy\nbudget:\n  project_total_budget_usd: 0.0041\n',
+      });
+    }
+    const ra = runJson(a, [writeTask(a, [{ patch: RIGHT }])]);
+    assert.is(ra.code, 0, ra.stderr);
+    const taskB = writeTask(b, [{ patch: RIGHT }]);
+    const beforeB = snapshotTree(b);
+    const rb = runJson(b, [taskB]);
+    assert.is(rb.code, 3, rb.stderr);
+    assert.is(rb.out.status, 'blocked');
+    assert.is(rb.out.cost_usd, 0);
+    assert.equal(snapshotTree(b), beforeB, 'a blocked run changes nothing');
+    assert.not.ok(events(rb.out.records_dir).some((e) => e.type === 'provider.call'), 'nothing sent');
+    assert.not.ok(existsSync(join(a, '.pipe/ledger.sqlite')) || existsSync(join(b, '.pipe/ledger.sqlite')), 'no per-repo ledger');
+    const rows = ledgerRows(ledger);
+    assert.equal(rows.map((r) => [r.run_id, r.status]), [[ra.out.run_id, 'settled'], [rb.out.run_id, 'blocked']]);
+    assert.match(String(rows[1].reason), /project/);
+  } finally {
+    cleanup(a, b, shared);
+  }
+});
+
+test('a postgres:// ledger gets the same rows', async () => {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch {
+    console.log(`skipped: no PostgreSQL at ${PG_URL}`);
+    return;
+  }
+  const project = `acc-${process.pid}-${Date.now()}`;
+  const repo = calcRepo();
+  try {
+    writeFiles(repo, { '.pipe/config.yaml': `apiVersion: pipe/v1\nkind: Config\nledger: ${PG_URL}\nproject: ${project}\n` });
+    const r = runJson(repo, [writeTask(repo, [{ patch: WRONG }, { patch: RIGHT }])]);
+    assert.is(r.code, 0, r.stderr);
+    assert.not.ok(existsSync(join(repo, '.pipe/ledger.sqlite')));
+    const res = await client.query('SELECT * FROM ledger_entries WHERE run_id = $1 ORDER BY created_at', [r.out.run_id]);
+    assert.is(res.rows.length, 2);
+    for (const row of res.rows) {
+      assert.is(row.status, 'settled');
+      assert.is(row.task_id, 'fix-add');
+      assert.is(row.role, 'general_builder');
+      assert.is(row.tier_requested, 'flex');
+      assert.type(Number(row.actual_usd), 'number');
+    }
+    const spent = res.rows.reduce((s, row) => s + Number(row.actual_usd), 0);
+    assert.ok(Math.abs(spent - r.out.cost_usd) < 1e-9);
+  } finally {
+    await client.query('DELETE FROM ledger_entries WHERE project = $1', [project]).catch(() => undefined);
+    await client.end();
+    cleanup(repo);
+  }
+});
+
+test.run();
