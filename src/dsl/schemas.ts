@@ -1,7 +1,8 @@
 // The JSON Schemas in schemas/, as validators. Shipped schemas come precompiled
-// (src/dsl/generated/validators.ts, from scripts/gen-validators.mjs) so a CLI start
-// pays for no schema compilation; a schema edited since generation, or a schema a
-// test or extension registers, is compiled with ajv on first use and cached.
+// (src/dsl/generated/<name>.cts, from scripts/gen-validators.mjs), one module per
+// schema loaded on first use, so a CLI start pays for no schema compilation and parses
+// only the validators it runs; a schema edited since generation, or a schema a test or
+// extension registers, is compiled with ajv on first use and cached.
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import type { Ajv2020 as Ajv2020Class, ValidateFunction } from 'ajv/dist/2020.js';
 import type { FormatsPlugin } from 'ajv-formats';
 import { SCHEMAS_DIR } from '../paths.js';
-import * as precompiled from './generated/validators.js';
+import { hashes as precompiledHashes, names as precompiledModules } from './generated/validators.js';
 
 export type { ValidateFunction };
 
@@ -70,11 +71,10 @@ export function hasStepWithSchema(type: string): boolean {
 
 /** The precompiled validator when it was generated from the schema text on disk now. */
 function precompiledFor(name: string): ValidateFunction | undefined {
-  const table = precompiled as unknown as { names: Record<string, string>; hashes: Record<string, string> } & Record<string, ValidateFunction>;
-  const exportName = table.names[name];
-  if (!exportName) return undefined;
+  const file = Object.hasOwn(precompiledModules, name) ? precompiledModules[name] : undefined;
+  if (!file) return undefined;
   const hash = createHash('sha256').update(schemaText(name)).digest('hex').slice(0, 16);
-  return hash === table.hashes[name] ? table[exportName] : undefined;
+  return hash === precompiledHashes[name] ? (require(`./generated/${file}.cjs`) as { validate: ValidateFunction }).validate : undefined;
 }
 
 /** The validator of a schema file, compiled (or taken precompiled) once per process. */
