@@ -75,7 +75,13 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   if (problems.length) {
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
-  const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', { fromDir: flags.pipeline ? process.cwd() : taskDir, repo });
+  // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
+  const flagDir = flags.pipeline && !existsSync(resolve(flags.pipeline)) && existsSync(join(repo, flags.pipeline)) ? repo : process.cwd();
+  const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', {
+    fromDir: flags.pipeline ? flagDir : taskDir,
+    repo,
+    pipelinesDir: config.pipelines_dir,
+  });
   return {
     repo,
     task,

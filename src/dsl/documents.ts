@@ -237,7 +237,8 @@ async function validateOne(file: string, options: Required<ValidateOptions>, pol
     if (policy) out.push(...checkTaskAgainstPolicy(task, loaded, policy));
     if (typeof task.pipeline === 'string' && task.pipeline) {
       try {
-        resolveReference(task.pipeline, 'pipeline', { fromDir: dirname(resolve(options.cwd, file)), repo: options.repo });
+        const pipelinesDir = (await loadConfig(options.repo).catch(() => undefined))?.config.pipelines_dir;
+        resolveReference(task.pipeline, 'pipeline', { fromDir: dirname(resolve(options.cwd, file)), repo: options.repo, pipelinesDir });
       } catch (err) {
         if (!isPipeError(err)) throw err;
         out.push(loaded.diagnostic('/pipeline', err.message, 'not-found'));

@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { cleanup, makeRepo, runCli, writeFiles } from '../helpers/repo.js';
 
 test('a task with several schema errors: every problem at once, path as typed, exit 2, no .pipe written', () => {
@@ -73,6 +74,47 @@ test('a task outside the repo, run with --repo from elsewhere, resolves patch_fi
     assert.not.ok(existsSync(join(outside, '.pipe')));
   } finally {
     cleanup(repo, outside);
+  }
+});
+
+/** A folder that is neither the repo nor inside it. */
+const ROOT_PARENT = (): string => dirname(tmpdir());
+
+const BASE_PIPELINE = [
+  'apiVersion: pipe/v1',
+  'kind: Pipeline',
+  'name: lean',
+  'steps:',
+  '  - id: route',
+  '    uses: route',
+  '  - id: budget',
+  '    uses: budget',
+  '  - id: propose',
+  '    uses: propose',
+  '',
+].join('\n');
+
+const PLAIN_TASK = 'apiVersion: pipe/v1\nkind: Task\nid: plain\ngoal: g\nintent: bugfix\nallowed_files: ["app/*.js"]\n';
+
+test('--pipeline as a repo-relative path works with --repo from another folder; Config pipelines_dir finds bare names', () => {
+  const repo = makeRepo({ 'app/main.js': 'console.log(1)\n' });
+  try {
+    writeFiles(repo, { 'ci/pipes/lean.yaml': BASE_PIPELINE, 'tasks/plain.yaml': PLAIN_TASK });
+    const flag = runCli(['plan', join(repo, 'tasks/plain.yaml'), '--repo', repo, '--pipeline', 'ci/pipes/lean.yaml', '--json'], { cwd: ROOT_PARENT() });
+    assert.is(flag.code, 0, flag.stdout);
+    assert.is((JSON.parse(flag.stdout) as { pipeline: { name: string } }).pipeline.name, 'lean');
+
+    writeFiles(repo, {
+      '.pipe/config.yaml': 'apiVersion: pipe/v1\nkind: Config\npipelines_dir: ci/pipes\n',
+      'tasks/named.yaml': PLAIN_TASK.replace('id: plain', 'id: named') + 'pipeline: lean\n',
+    });
+    const named = runCli(['plan', 'tasks/named.yaml', '--json'], { cwd: repo });
+    assert.is(named.code, 0, named.stdout);
+    assert.is((JSON.parse(named.stdout) as { pipeline: { name: string; file: string } }).pipeline.file, join(repo, 'ci/pipes/lean.yaml'));
+    const v = runCli(['validate', 'tasks/named.yaml'], { cwd: repo });
+    assert.is(v.code, 0, v.stderr);
+  } finally {
+    cleanup(repo);
   }
 });
 
