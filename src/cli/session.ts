@@ -47,6 +47,13 @@ export async function findRepoRoot(dir: string): Promise<string> {
   return result.stdout.trim();
 }
 
+/** A path given as a flag: from the cwd where it exists there, else from the repo root (like the task argument). */
+export function flagPath(p: string, repo: string): string {
+  const fromCwd = resolve(p);
+  if (isAbsolute(p) || existsSync(fromCwd)) return fromCwd;
+  return existsSync(join(repo, p)) ? join(repo, p) : fromCwd;
+}
+
 function resolveTaskFile(task: string, repo: string): string {
   if (isAbsolute(task)) return task;
   const fromCwd = resolve(task);
@@ -66,7 +73,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   assertProviderReady(provider, config, env);
 
   const configPolicies = configPolicyFiles(config, repo);
-  const flagPolicies = (flags.policy ?? []).map((p) => resolve(p));
+  const flagPolicies = (flags.policy ?? []).map((p) => flagPath(p, repo));
   const { policy, files: policyFiles } = await loadPolicies([...configPolicies, ...flagPolicies], {
     useDefault: config.use_default_policy ?? true,
     baseDir: repo,
@@ -76,7 +83,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
-  const flagDir = flags.pipeline && !existsSync(resolve(flags.pipeline)) && existsSync(join(repo, flags.pipeline)) ? repo : process.cwd();
+  const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
   const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', {
     fromDir: flags.pipeline ? flagDir : taskDir,
     repo,

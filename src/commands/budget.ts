@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { findRepoRoot } from '../cli/session.js';
+import { findRepoRoot, flagPath } from '../cli/session.js';
 import { loadConfig, loadPolicies } from '../dsl/documents.js';
 import { PipeError } from '../errors.js';
 import { DEFAULT_LEDGER, openLedger, resolveLedgerLocation } from '../budget/ledger.js';
@@ -69,7 +69,7 @@ export default class Budget extends PipeCommand {
     const configPolicies = (config.policies ?? []).map((p: string) => (isAbsolute(p) || p.startsWith('@') ? p : join(repo, p)));
     const localPolicy = join(repo, '.pipe', 'policy.yaml');
     if (config.policies === undefined && existsSync(localPolicy)) configPolicies.push(localPolicy);
-    const { policy } = await loadPolicies([...configPolicies, ...(flags.policy ?? []).map((p) => resolve(p))], {
+    const { policy } = await loadPolicies([...configPolicies, ...(flags.policy ?? []).map((p) => flagPath(p, repo))], {
       useDefault: config.use_default_policy ?? true,
       baseDir: repo,
     });

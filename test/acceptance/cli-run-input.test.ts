@@ -118,4 +118,26 @@ test('--pipeline as a repo-relative path works with --repo from another folder; 
   }
 });
 
+test('--policy given twice, as repo-relative paths from another folder, merges both (later wins)', () => {
+  const repo = makeRepo({ 'app/main.js': 'console.log(1)\n' });
+  try {
+    writeFiles(repo, {
+      'tasks/plain.yaml': PLAIN_TASK,
+      'ops/a.yaml': 'apiVersion: pipe/v1\nkind: Policy\nbudget: { project_total_budget_usd: 3, task_budget_usd: 0.4 }\n',
+      'ops/b.yaml': 'apiVersion: pipe/v1\nkind: Policy\nbudget: { project_total_budget_usd: 2 }\n',
+    });
+    const r = runCli(['plan', join(repo, 'tasks/plain.yaml'), '--repo', repo, '--policy', 'ops/a.yaml', '--policy', 'ops/b.yaml', '--show-policy', '--json'], { cwd: ROOT_PARENT() });
+    assert.is(r.code, 0, r.stdout);
+    const out = JSON.parse(r.stdout) as { policy: { budget: { project_total_budget_usd: number; task_budget_usd: number } }; policy_files: string[] };
+    assert.is(out.policy.budget.project_total_budget_usd, 2);
+    assert.is(out.policy.budget.task_budget_usd, 0.4);
+    assert.equal(out.policy_files.slice(-2), [join(repo, 'ops/a.yaml'), join(repo, 'ops/b.yaml')]);
+    const b = runCli(['budget', '--repo', repo, '--policy', 'ops/b.yaml', '--json'], { cwd: ROOT_PARENT() });
+    assert.is(b.code, 0, b.stdout);
+    assert.is((JSON.parse(b.stdout) as { project: { limit_usd: number } }).project.limit_usd, 2);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test.run();
