@@ -39,9 +39,12 @@ export default class Validate extends PipeCommand {
     // Like every other command, work on the enclosing repository (a git work tree), so
     // `pipe validate` in a subfolder checks the repo's files against the repo's config.
     // Files given on the command line stay relative to where they were typed.
-    const { findRepoRoot } = await import('../cli/session.js');
+    // Found on the file system when it can be: asking git means loading execa (and
+    // session.js brings the providers), which would double validate's start-up time.
     const base = resolve(flags.repo ?? process.cwd());
-    const repo = await findRepoRoot(base).catch(() => base);
+    const askGit = process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined;
+    const { enclosingWorkTree } = await import('../dsl/resolve.js');
+    const repo = askGit ? await (await import('../cli/session.js')).findRepoRoot(base).catch(() => base) : (enclosingWorkTree(base) ?? base);
     const cwd = files.length ? base : repo;
     const report = await validateFiles(files, { cwd, repo });
     const result: ValidateJson = { ok: report.ok, files: report.files };

@@ -1,7 +1,7 @@
 // Where a named pipeline or policy lives: a path, a repo-local name, a built-in name,
 // or an installed npm package specifier. Resolution only looks at the file system
 // (Node's module resolution from the repo); it never reaches the network.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PIPELINES_DIR, POLICIES_DIR } from '../paths.js';
@@ -130,4 +130,22 @@ export function displayPath(p: string): string {
 
 export function exists(p: string): boolean {
   return existsSync(p);
+}
+
+/**
+ * The git work tree `dir` is in, found on the file system: the nearest folder upwards
+ * holding a `.git` folder or file, symlinks resolved like `git rev-parse --show-toplevel`;
+ * undefined when there is none or `dir` is not a folder. For `pipe validate`, which must
+ * not pay for loading execa and spawning git (GIT_DIR / GIT_WORK_TREE still need git).
+ */
+export function enclosingWorkTree(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return undefined;
+    for (let d = realpathSync(dir); ; d = dirname(d)) {
+      if (existsSync(join(d, '.git'))) return d;
+      if (dirname(d) === d) return undefined;
+    }
+  } catch {
+    return undefined;
+  }
 }
