@@ -73,7 +73,8 @@ export function renderPlan(plan: PlanJson): string {
   }
   lines.push(`  policy    ${plan.policy_files.join(' → ')}`);
   const r = plan.route;
-  if (r) {
+  // A route step that failed leaves only a hint behind: no role line to print.
+  if (r && typeof r.role === 'string') {
     lines.push(`  route     ${r.role} → ${r.provider}:${r.model} tier ${r.tier}${r.fallback_tier ? ` (fallback ${r.fallback_tier})` : ''}, effort ${r.reasoning_effort}, max output ${r.max_output_tokens}`);
     lines.push(`            rule ${r.rule ?? '—'}: ${r.reason ?? ''}`);
   }
@@ -93,6 +94,7 @@ export function renderPlan(plan: PlanJson): string {
   }
   const blocked = plan.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   if (blocked) lines.push(`  ${blocked.status}: ${blocked.id}: ${blocked.message ?? ''}`);
+  if (blocked && r && typeof r.role !== 'string' && typeof r.hint === 'string') lines.push(`  hint: ${r.hint}`);
   lines.push(plan.stopped_before ? `  stops before '${plan.stopped_before}': no provider call, nothing written` : '');
   return `${lines.join('\n')}\n`;
 }

@@ -231,6 +231,18 @@ async function validateOne(file: string, options: Required<ValidateOptions>, pol
   }
   const out = schemaDiagnostics(loaded, validatorFor(KIND_SCHEMAS[kind as 'Task' | 'Policy' | 'Config']));
   if (kind === 'Policy') out.push(...checkPolicyExpressions(loaded, data as Policy));
+  const listed = (data as Config).policies;
+  if (kind === 'Config' && Array.isArray(listed) && listed.every((p) => typeof p === 'string')) {
+    // A policy file a run would fail to find is this file's problem, at its place in the list.
+    configPolicyFiles(data as Config, options.repo).forEach((ref, i) => {
+      try {
+        resolveReference(ref, 'policy', { fromDir: options.repo, repo: options.repo });
+      } catch (err) {
+        if (!isPipeError(err)) throw err;
+        out.push(loaded.diagnostic(`/policies/${i}`, `policy file '${listed[i]}' not found (paths are relative to the repository root)`, 'not-found'));
+      }
+    });
+  }
   if (kind === 'Task') {
     const task = data as Task;
     const policy = await policyFor();

@@ -116,7 +116,7 @@ export function resolveReference(ref: string, kind: ReferenceKind, options: Reso
   }
   const names = builtinNames(kind);
   throw new PipeError('E_NOT_FOUND', `${kind} '${ref}' not found${didYouMean(ref, names)}`, {
-    hint: `tried: ${tried.map((t) => displayPath(t)).join(', ')}; built-in ${kind}s: ${names.join(', ')}`,
+    hint: `tried: ${tried.map((t) => displayPath(t)).join(', ')}; built-in ${kind === 'policy' ? 'policies' : 'pipelines'}: ${names.join(', ')}`,
     details: { ref, tried },
   });
 }

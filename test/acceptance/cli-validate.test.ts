@@ -110,4 +110,24 @@ test('in a subfolder of the repo, validate uses the repo: default files and the 
   }
 });
 
+test('a Config naming a policy file that does not exist is an error at that list entry', () => {
+  const repo = makeRepo({ 'docs/a.md': 'teh\n' });
+  try {
+    writeFiles(repo, {
+      '.pipe/policy.yaml': LOCAL_POLICY,
+      '.pipe/config.yaml': 'apiVersion: pipe/v1\nkind: Config\npolicies:\n  - .pipe/policy.yaml\n  - policies/gone.yaml\n',
+    });
+    const v = runCli(['validate', '--json'], { cwd: repo });
+    assert.is(v.code, 2);
+    const out = JSON.parse(v.stdout) as ValidateJson;
+    const config = out.files.find((f) => f.file === '.pipe/config.yaml')!;
+    assert.is(config.ok, false);
+    assert.is(config.errors.length, 1);
+    assert.equal([config.errors[0].line, config.errors[0].column, config.errors[0].pointer], [5, 5, '/policies/1']);
+    assert.match(config.errors[0].message, /policies\/gone\.yaml/);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test.run();
