@@ -34,7 +34,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     const limit = Math.min(3, Math.max(1, Math.floor(Math.max(word.length, c.length) / 3)));
     // A dropped or added suffix ("project_total_budget" for "..._usd") is a likely slip too.
     const affix = Math.min(word.length, c.length) >= 4 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()));
-    if ((d <= limit || affix) && d < bestScore) {
+    // So is singular for plural ("policy" for "policies").
+    const stem = (x: string): string => x.replace(/ies$/, 'y').replace(/s$/, '');
+    const plural = lower.length >= 4 && stem(lower) === stem(c.toLowerCase());
+    if ((d <= limit || affix || plural) && d < bestScore) {
       best = c;
       bestScore = d;
     }

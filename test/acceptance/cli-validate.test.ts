@@ -130,4 +130,16 @@ test('a Config naming a policy file that does not exist is an error at that list
   }
 });
 
+test('did you mean covers singular for plural keys (policy → policies)', () => {
+  const repo = makeRepo({ 'docs/a.md': 'teh\n' });
+  try {
+    writeFiles(repo, { '.pipe/config.yaml': 'apiVersion: pipe/v1\nkind: Config\npolicy: [.pipe/policy.yaml]\n' });
+    const v = runCli(['validate'], { cwd: repo });
+    assert.is(v.code, 2);
+    assert.match(v.stderr, /^\.pipe\/config\.yaml:3:1: error: unknown key 'policy' \(did you mean 'policies'\?\) \(at \/policy\)$/m);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test.run();
