@@ -30,6 +30,9 @@ export function thresholdsFrom(policy: Policy): ConvergenceThresholds {
  */
 const MASKING_CATEGORIES = new Set(['collection-error', 'syntax-error', 'parse-error', 'exit-code', 'timeout', 'spawn-error']);
 
+/** Failures that name one test (pytest's node id): the same id means the same check. */
+const TEST_CATEGORIES = new Set(['test-failure', 'test-error']);
+
 /** An attempt whose validators ran (a gate refusal has nothing to compare). */
 export function wasValidated(a: AttemptRecord): boolean {
   return a.passedValidators.length + a.failedValidators.length > 0 || a.failures.length > 0;
@@ -77,6 +80,13 @@ export function judgeAttempt(attempts: readonly AttemptRecord[], thresholds: Con
   const improvement = prevCount > 0 ? (prevCount - count) / prevCount : count === 0 ? 0 : -1;
   const regressions = sorted(current.failedValidators.filter((v) => previous.passedValidators.includes(v)));
   const maskedBefore = new Set(previous.failures.filter((f) => MASKING_CATEGORIES.has(f.category)).map((f) => f.validator));
+  // A test that ran and passed last time (its validator ran unmasked, the test was not among
+  // its failures) and fails now is a regression too. Only test ids are stable enough for this:
+  // lint and type-check ids carry their message, which changes with the code around it.
+  const ranBefore = new Set([...previous.passedValidators, ...previous.failedValidators]);
+  const testRegressions = sorted(
+    current.failures.filter((f) => TEST_CATEGORIES.has(f.category) && !prevIds.has(f.id) && ranBefore.has(f.validator) && !maskedBefore.has(f.validator)).map((f) => f.message || f.id),
+  );
   const prevCategories = new Set(previous.failures.map((f) => `${f.validator}:${f.category}`));
   const newCategories = sorted(current.failures.filter((f) => !maskedBefore.has(f.validator)).map((f) => `${f.validator}:${f.category}`).filter((c) => !prevCategories.has(c)));
   const previousFiles = new Set(earlier.flatMap((a) => a.filesTouched));
@@ -97,6 +107,7 @@ export function judgeAttempt(attempts: readonly AttemptRecord[], thresholds: Con
     fixed_failure_ids: sorted([...prevIds].filter((id) => !curIds.has(id))),
     new_categories: newCategories,
     regressions,
+    test_regressions: testRegressions,
     files_outside_previous: filesOutside,
     previous_diff_size: prevSize,
     diff_growth: growth === null ? null : Math.round(growth * 1000) / 1000,
@@ -106,6 +117,7 @@ export function judgeAttempt(attempts: readonly AttemptRecord[], thresholds: Con
 
   const divergence: string[] = [];
   if (regressions.length) divergence.push(`regression: ${regressions.join(', ')} passed on attempt ${previous.attempt} and fail now`);
+  if (testRegressions.length) divergence.push(`regression: passed on attempt ${previous.attempt} and fail now: ${testRegressions.slice(0, 5).join('; ')}${testRegressions.length > 5 ? ' …' : ''}`);
   if (newCategories.length) divergence.push(`new failure categories: ${newCategories.join(', ')}`);
   if (filesOutside.length) divergence.push(`files outside the previous attempts' set: ${filesOutside.join(', ')}`);
   if (growth !== null && growth > thresholds.maxDiffGrowth) divergence.push(`diff grew ${growth.toFixed(2)}x (${prevSize} → ${curSize}), over max_diff_growth ${thresholds.maxDiffGrowth}`);

@@ -47,9 +47,21 @@ test('progress: fewer failures by at least min_improvement', () => {
 });
 
 test('progress: same count but a narrower diff and a different signature', () => {
-  const v = judgeAttempt([attempt(1, [T1], { diffBytes: 900 }), attempt(2, [T2], { diffBytes: 300 })]);
+  // mypy ids carry their message, so a different type error is not a test regression.
+  const M2 = fail('mypy', 'arg-type', 'src/a.py', 'Argument 2 has incompatible type "str"');
+  const v = judgeAttempt([attempt(1, [M1], { diffBytes: 900 }), attempt(2, [M2], { diffBytes: 300 })]);
   assert.is(v.verdict, 'progress');
   assert.match(v.reasons[0], /diff narrowed 900 → 300/);
+});
+
+test('divergence: regression — a test that passed before (its runner ran unmasked) fails now', () => {
+  const v = judgeAttempt([attempt(1, [T1], { diffBytes: 900 }), attempt(2, [T2], { diffBytes: 300 })]);
+  assert.is(v.verdict, 'divergence');
+  assert.match(v.reasons.join(' '), /regression: passed on attempt 1 and fail now: tests\/t.py::test_b/);
+  assert.equal(v.evidence.test_regressions, ['tests/t.py::test_b']);
+  // Hidden behind a collection error last time: not known to have passed, so not a regression.
+  const hidden = fail('pytest', 'collection-error', 'tests/t.py', 'ImportError');
+  assert.is.not(judgeAttempt([attempt(1, [hidden]), attempt(2, [T2])]).verdict, 'divergence');
 });
 
 test('stall: the same failure signature twice in a row, even when lines moved', () => {
