@@ -43,12 +43,14 @@ try {
   const steps = Array.from({ length: 2000 }, (_, i) =>
     `  - id: s${i}\n    uses: ${['route', 'budget', 'gate', 'validate'][i % 4]}\n    if: "attempt < ${i + 2}"\n${i ? `    on_fail: { retry: s${i - 1}, then: stop }\n` : ''}`,
   ).join('');
-  const file = join(dir, 'big.yaml');
-  writeFileSync(file, `apiVersion: pipe/v1\nkind: Pipeline\nname: big\nsteps:\n${steps}`);
   const { loadPipeline, validateFiles } = await import(pathToFileURL(join(root, 'dist', 'dsl', 'documents.js')).href);
   const load = [];
   const check = [];
   for (let i = 0; i < 5; i++) {
+    // A new file each round: parses are cached per process (path, size, mtime), so
+    // loadPipeline always parses; validateFiles then reuses that parse.
+    const file = join(dir, `big${i}.yaml`);
+    writeFileSync(file, `apiVersion: pipe/v1\nkind: Pipeline\nname: big\nsteps:\n${steps}`);
     let t0 = performance.now();
     const p = await loadPipeline(file, { fromDir: dir });
     load.push(performance.now() - t0);
@@ -58,7 +60,7 @@ try {
     check.push(performance.now() - t0);
     if (!r.ok) throw new Error('big pipeline invalid');
   }
-  console.log(`2,000-step pipeline: loadPipeline first ${load[0].toFixed(0)} ms, median ${median(load).toFixed(0)} ms; validateFiles median ${median(check).toFixed(0)} ms (target < 1000 ms)`);
+  console.log(`2,000-step pipeline: loadPipeline first ${load[0].toFixed(0)} ms, median ${median(load).toFixed(0)} ms (uncached); validateFiles after it median ${median(check).toFixed(0)} ms (target < 1000 ms)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
