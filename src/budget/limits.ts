@@ -88,6 +88,8 @@ export interface CallFacts {
   elapsedS: number;
   /** with.max_call_usd of the budget step, if any. */
   maxCallUsd?: number;
+  /** Files the patch may touch that the context had to cut or truncate to fit a per-call limit. */
+  patchableCut?: { path: string; limit: string; truncated: boolean }[];
 }
 
 export interface CallLimitBlock {
@@ -107,9 +109,8 @@ function countBlock(limit: string, what: string, figure: number, max: number, un
 
 /**
  * Per-call limits, checked before the ledger: runtime, context chars, input tokens,
- * output tokens, and the step's own max_call_usd. Routes made by resolveRoute already
- * clamp the role's output cap to limits.max_output_tokens_per_call, so the output check
- * blocks only a route that asks for more (a forced or hand-built route).
+ * output tokens, and the step's own max_call_usd. The output check compares the role's
+ * output cap (the whole allowance is projected) with limits.max_output_tokens_per_call.
  */
 export function checkCallLimits(policy: Policy, task: Pick<Task, 'budget'>, facts: CallFacts): CallLimitBlock | null {
   const maxRuntime = runtimeLimitS(policy, task);
@@ -122,6 +123,19 @@ export function checkCallLimits(policy: Policy, task: Pick<Task, 'budget'>, fact
     };
   }
   const limits = policy.limits ?? {};
+  const cut = facts.patchableCut ?? [];
+  if (cut.length) {
+    // Read-only context may be trimmed, but a file the model is asked to patch must be
+    // seen whole: a patch against half a file fails the gate after the money is spent.
+    const limit = cut[0].limit as 'max_context_chars_per_call' | 'max_input_tokens_per_call';
+    const max = limits[limit];
+    const names = cut.map((c) => `${c.path} (${c.truncated ? 'truncated' : 'left out'})`).join(', ');
+    return {
+      code: 'E_LIMIT',
+      limit,
+      message: `blocked: ${cut.length === 1 ? 'a file' : `${cut.length} files`} the patch may touch would not fit limits.${limit} (${max} per call, 0 headroom): ${names}; narrow allowed_files and context_files, or raise limits.${limit}`,
+    };
+  }
   if (limits.max_context_chars_per_call !== undefined && facts.contextChars > limits.max_context_chars_per_call) {
     return countBlock('max_context_chars_per_call', 'a scoped context', facts.contextChars, limits.max_context_chars_per_call, 'chars');
   }

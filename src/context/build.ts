@@ -2,7 +2,7 @@
 // and trimmed to the policy's per-call limits, with a record of everything left out.
 import { countMessageTokens, countTextTokens } from '../budget/tokens.js';
 import type { ChatMessage, ContextFileEntry, RouteDecision, ScopedContext, StepContext } from '../runner/types.js';
-import { selectContextFiles, type CandidateFile } from './files.js';
+import { isPatchable, selectContextFiles, type CandidateFile } from './files.js';
 import { closingInstruction, renderFile, renderSection, systemPrompt, taskSection, type Section } from './prompt.js';
 import { retrySections } from './retry.js';
 
@@ -46,25 +46,30 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
   const system = systemPrompt(route.mode, ctx.task);
   const closing = closingInstruction(route.mode);
   const selection = await selectContextFiles(ctx.services.exec, ctx.repo, ctx.task, ctx.policy, maxChars);
-  const cut = [...retry.cut, ...selection.cut];
+  const cut: ScopedContext['cut'] = [...retry.cut, ...selection.cut];
 
-  // 1. The character limit on file context.
-  let included: Included[] = [];
+  // 1. The character limit on file context. Files the patch may touch get the room
+  // first (read-only context is what gets trimmed); the prompt keeps the send order.
+  const room = new Map<CandidateFile, number>();
   let chars = 0;
+  const byPriority = [...selection.files.filter((f) => isPatchable(ctx.task, f.path)), ...selection.files.filter((f) => !isPatchable(ctx.task, f.path))];
+  for (const file of byPriority) {
+    const left = maxChars - chars;
+    if (left <= 0) continue;
+    room.set(file, Math.min(left, file.text.length));
+    chars += Math.min(left, file.text.length);
+  }
+  let included: Included[] = [];
   for (const file of selection.files) {
-    const room = maxChars - chars;
-    if (room <= 0) {
-      cut.push({ path: file.path, reason: 'max_context_chars_per_call reached' });
-      continue;
-    }
-    if (file.text.length <= room) {
+    const keep = room.get(file);
+    if (keep === undefined) {
+      cut.push({ path: file.path, reason: 'max_context_chars_per_call reached', limit: 'max_context_chars_per_call' });
+    } else if (keep >= file.text.length) {
       included.push({ file, text: file.text, truncated: false });
-      chars += file.text.length;
     } else {
-      const text = cutText(file.text, room);
+      const text = cutText(file.text, keep);
       included.push({ file, text, truncated: true });
-      chars += text.length;
-      cut.push({ path: file.path, reason: `truncated to ${text.length} of ${file.text.length} chars (max_context_chars_per_call ${maxChars})` });
+      cut.push({ path: file.path, reason: `truncated to ${text.length} of ${file.text.length} chars (max_context_chars_per_call ${maxChars})`, limit: 'max_context_chars_per_call', truncated: true });
     }
   }
 
@@ -75,32 +80,39 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
   if (upperBound > maxTokens) {
     const fixed = countMessageTokens(model, assemble(system, head, [], closing)) + 4;
     let used = fixed;
-    const kept: Included[] = [];
-    for (const item of included) {
+    // Same priority as above: the files the patch may touch keep their tokens first.
+    const decided = new Map<Included, Included | null>();
+    const byPriority = [...included.filter((i) => isPatchable(ctx.task, i.file.path)), ...included.filter((i) => !isPatchable(ctx.task, i.file.path))];
+    let truncatedOne = false;
+    for (const item of byPriority) {
       const cost = countTextTokens(model, renderFile(item.file.path, item.text, item.truncated)) + 2;
       if (used + cost <= maxTokens) {
-        kept.push(item);
+        decided.set(item, item);
         used += cost;
         continue;
       }
       const roomTokens = maxTokens - used - 16;
-      if (roomTokens > 0 && kept.length === included.indexOf(item)) {
+      if (roomTokens > 0 && !truncatedOne) {
         const text = cutText(item.text, Math.floor((item.text.length * roomTokens) / cost));
         if (text.length > 0) {
-          kept.push({ file: item.file, text, truncated: true });
+          truncatedOne = true;
+          decided.set(item, { file: item.file, text, truncated: true });
           used = maxTokens;
-          cut.push({ path: item.file.path, reason: `truncated to ${text.length} of ${item.file.text.length} chars (max_input_tokens_per_call ${maxTokens})` });
+          cut.push({ path: item.file.path, reason: `truncated to ${text.length} of ${item.file.text.length} chars (max_input_tokens_per_call ${maxTokens})`, limit: 'max_input_tokens_per_call', truncated: true });
           continue;
         }
       }
-      cut.push({ path: item.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached` });
+      decided.set(item, null);
+      cut.push({ path: item.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached`, limit: 'max_input_tokens_per_call' });
     }
+    const kept = included.map((i) => decided.get(i)).filter((i): i is Included => Boolean(i));
     included = kept;
     messages = assemble(system, head, included, closing);
     // Section-by-section counts can differ by a token or two at the seams; the exact count decides.
     while (included.length > 0 && countMessageTokens(model, messages) > maxTokens) {
-      const last = included.pop() as Included;
-      cut.push({ path: last.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached` });
+      const readOnly = included.map((i) => !isPatchable(ctx.task, i.file.path)).lastIndexOf(true);
+      const [last] = included.splice(readOnly >= 0 ? readOnly : included.length - 1, 1);
+      cut.push({ path: last.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached`, limit: 'max_input_tokens_per_call' });
       messages = assemble(system, head, included, closing);
     }
   }

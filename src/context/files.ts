@@ -8,7 +8,7 @@ import { join, posix } from 'node:path';
 import picomatch from 'picomatch';
 import { PipeError } from '../errors.js';
 import { git, type Exec } from '../exec/run.js';
-import type { ContextFileEntry } from '../runner/types.js';
+import type { ContextFileEntry, ScopedContext } from '../runner/types.js';
 import type { Policy, Task } from '../types/generated/index.js';
 
 /** Never sent, whatever the task's globs say. */
@@ -24,7 +24,7 @@ export interface CandidateFile {
 
 export interface FileSelection {
   files: CandidateFile[];
-  cut: { path: string; reason: string }[];
+  cut: ScopedContext['cut'];
 }
 
 const MATCH_OPTIONS = { dot: true } as const;
@@ -170,18 +170,25 @@ export async function selectContextFiles(exec: Exec, repo: string, task: Task, p
     for (const m of matched) take(m.path, m.source);
   }
 
+  // Stop reading read-only context once the character limit is in hand, but always read
+  // the files the patch may touch: the budget step needs to know whether they fit.
   const files: CandidateFile[] = [];
   let chars = 0;
-  for (let i = 0; i < order.length; i++) {
-    if (chars >= maxChars) {
-      for (const rest of order.slice(i)) cut.push({ path: rest.path, reason: 'max_context_chars_per_call reached' });
-      break;
+  for (const candidate of order) {
+    if (chars >= maxChars && !isPatchable(task, candidate.path)) {
+      cut.push({ path: candidate.path, reason: 'max_context_chars_per_call reached', limit: 'max_context_chars_per_call' });
+      continue;
     }
-    const r = readCandidate(repo, order[i].path, order[i].source, forbidden, secret);
+    const r = readCandidate(repo, candidate.path, candidate.source, forbidden, secret);
     if ('text' in r) {
       files.push(r);
       chars += r.text.length;
     } else cut.push(r);
   }
   return { files, cut };
+}
+
+/** Whether a repo-relative path is one the task's patch may touch (task.allowed_files). */
+export function isPatchable(task: Pick<Task, 'allowed_files'>, path: string): boolean {
+  return task.allowed_files.length > 0 && matcher(task.allowed_files.map(normalisePattern))(path);
 }

@@ -114,7 +114,9 @@ export function decideRoute(
     tier: tier.tier,
     fallbackTier: tier.fallbackTier,
     reasoningEffort: role.reasoning_effort ?? policy.policy?.reasoning_effort?.default ?? 'medium',
-    maxOutputTokens: cap === undefined ? wanted : Math.min(wanted, cap),
+    // Not clamped: a role asking for more than limits.max_output_tokens_per_call is blocked by
+    // the budget step (DSL.md §2), so a policy mistake is reported instead of silently changed.
+    maxOutputTokens: wanted,
     manualApproval: role.manual_approval === true,
     allowPatch: role.allow_patch === true,
     escalationDepth: defaults.escalationDepth,

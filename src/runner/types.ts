@@ -105,7 +105,7 @@ export interface ScopedContext {
   messages: ChatMessage[];
   files: ContextFileEntry[];
   /** What was left out or trimmed, and why. */
-  cut: { path: string; reason: string }[];
+  cut: { path: string; reason: string; limit?: 'max_context_chars_per_call' | 'max_input_tokens_per_call'; truncated?: boolean }[];
   contextChars: number;
   /** Exact token count of `messages` for the route's model, including per-message overhead. */
   inputTokens: number;

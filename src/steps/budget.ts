@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildContext } from '../context/build.js';
+import { isPatchable } from '../context/files.js';
 import { PipeError } from '../errors.js';
 import { SCHEMAS_DIR } from '../paths.js';
 import { openLedger } from '../budget/ledger.js';
@@ -65,6 +66,10 @@ export async function reserveForCall(ctx: StepContext, route: RouteDecision, con
     projectedUsd,
     elapsedS,
     maxCallUsd: options.maxCallUsd,
+    patchableCut:
+      route.mode === 'patch'
+        ? context.cut.filter((c) => c.limit !== undefined && isPatchable(ctx.task, c.path)).map((c) => ({ path: c.path, limit: c.limit as string, truncated: c.truncated === true }))
+        : [],
   });
   const request: ReserveRequest = {
     project: ctx.run.project,

@@ -136,7 +136,7 @@ test('priority is never chosen without allow_priority, and auto is never a fallb
   }
 });
 
-test('resolveRoute: the reason says when priority was refused; effort, cap and provider come from the role and policy', async () => {
+test('resolveRoute: the reason says when priority was refused; effort, output cap and provider come from the role and policy', async () => {
   const policy = defaultPolicy();
   policy.policy!.builder_service_tier_preference = { preferred: 'priority', fallback: 'default', allow_priority: false };
   policy.limits!.max_output_tokens_per_call = 3000;
@@ -148,7 +148,7 @@ test('resolveRoute: the reason says when priority was refused; effort, cap and p
   assert.is(route.tier, 'default');
   assert.match(route.reason, /priority.*not allowed/);
   assert.is(route.reasoningEffort, 'low');
-  assert.is(route.maxOutputTokens, 3000);
+  assert.is(route.maxOutputTokens, 9000, 'the role asks for 9000; the budget step blocks it against the 3000 limit');
   assert.is(route.provider, 'openai');
   const forced = await resolveRoute(ctx, { role: 'mechanical_worker' });
   assert.is(forced.role, 'mechanical_worker');
