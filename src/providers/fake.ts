@@ -77,17 +77,18 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
       return next;
     },
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
-      const index = next;
-      if (index >= script.length) {
-        throw new PipeError(
-          'E_CONFIG',
-          `the fake provider's script is used up: ${source} has ${script.length} response(s) and call ${index + 1} (role ${request.role}) asked for another`,
-          { hint: 'add one entry under fake.responses for every provider call the run makes (retries and escalations included)' },
-        );
+      if (script.length === 0) {
+        throw new PipeError('E_CONFIG', `the fake provider has no scripted responses: ${source} is empty (role ${request.role} asked for an answer)`, {
+          hint: 'add entries under fake.responses in the task (or .pipe/config.yaml), or use --provider openai',
+        });
       }
+      // Past the end of the script the fake keeps giving its last answer, as a model
+      // asked the same question again would: a task scripted with one unsafe patch is
+      // refused on every attempt, one wrong patch stalls.
+      const index = Math.min(next, script.length - 1);
       next += 1;
       const entry = script[index];
-      const requestId = `fake-req-${index + 1}`;
+      const requestId = `fake-req-${next}`;
       const inputTokens = countMessageTokens(request.model, request.messages);
       if (entry.error !== undefined) {
         const kind = entry.error as ProviderErrorKind;

@@ -200,7 +200,7 @@ test('contract: prose in patch mode fails E_CONTRACT (and is still paid for); di
   }
 });
 
-test('a used-up fake script ends the step with E_CONFIG; callRole reports it for escalate to record', async () => {
+test('an empty fake script ends the step with E_CONFIG; callRole reports it for escalate to record', async () => {
   const s = await setup({ task: { fake: { responses: [] } } });
   try {
     await routeStep.run(s.ctx, {});
@@ -209,7 +209,7 @@ test('a used-up fake script ends the step with E_CONFIG; callRole reports it for
     assert.unreachable();
   } catch (e) {
     assert.is((e as { code: string }).code, 'E_CONFIG');
-    assert.match((e as Error).message, /script is used up/);
+    assert.match((e as Error).message, /no scripted responses/);
     const [row] = await s.ledger.entries({ runId: 'run-test' });
     assert.is(row.status, 'failed');
   } finally {
