@@ -2,6 +2,13 @@
 // oclif checks its own Node engine range with semver on every start; pipe's package.json
 // states the range it supports, so skip that check and its load time.
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
+// Node 22.1+ can keep compiled code between starts; on Node 20 this is a no-op.
+const nodeModule = await import('node:module');
+try {
+  nodeModule.enableCompileCache?.();
+} catch {
+  /* a read-only or missing cache folder only costs speed */
+}
 const { readFileSync } = await import('node:fs');
 const { dirname, join } = await import('node:path');
 const { fileURLToPath } = await import('node:url');
