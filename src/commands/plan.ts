@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { taskArgs, taskFlags } from '../cli/task-flags.js';
 import { stringify } from 'yaml';
 import { PipeCommand } from '../cli/base.js';
 import { openSession, runOptionsFor } from '../cli/session.js';
@@ -11,14 +12,9 @@ export default class Plan extends PipeCommand {
   static override description =
     'The dry run, printed: the merged pipeline, the route (role, model, tier, effort and the rule that matched), the context files, the token and cost projection and the budget headroom.';
   static override examples = ['<%= config.bin %> plan tasks/fix-slug.yaml', '<%= config.bin %> plan tasks/fix-slug.yaml --show-policy --json'];
-  static override args = {
-    task: Args.string({ description: 'task file (YAML, kind: Task)', required: true }),
-  };
+  static override args = taskArgs;
   static override flags = {
-    repo: Flags.string({ description: 'repository root (default: current folder)' }),
-    pipeline: Flags.string({ description: "pipeline name or file (overrides the task's)" }),
-    policy: Flags.string({ description: 'extra policy file merged last (repeatable)', multiple: true }),
-    provider: Flags.string({ description: 'provider that would answer', options: ['fake', 'openai'] }),
+    ...taskFlags,
     'show-policy': Flags.boolean({ description: 'also print the merged policy' }),
   };
 

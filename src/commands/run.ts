@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { taskArgs, taskFlags } from '../cli/task-flags.js';
 import { PipeCommand } from '../cli/base.js';
 import { openSession, runOptionsFor } from '../cli/session.js';
 import { createCliServices } from '../cli/run-services.js';
@@ -26,14 +27,9 @@ export default class Run extends PipeCommand {
     '<%= config.bin %> run tasks/fix-slug.yaml --dry-run',
     '<%= config.bin %> run tasks/review.yaml --approve emergency_pro_reviewer',
   ];
-  static override args = {
-    task: Args.string({ description: 'task file (YAML, kind: Task)', required: true }),
-  };
+  static override args = taskArgs;
   static override flags = {
-    repo: Flags.string({ description: 'repository root (default: current folder)' }),
-    pipeline: Flags.string({ description: "pipeline name or file (overrides the task's)" }),
-    policy: Flags.string({ description: 'extra policy file merged last (repeatable)', multiple: true }),
-    provider: Flags.string({ description: 'provider answering model calls', options: ['fake', 'openai'] }),
+    ...taskFlags,
     'dry-run': Flags.boolean({ description: 'everything up to the provider call: no call, no writes to the repo' }),
     approve: Flags.string({ description: 'approve calls to a role that needs manual approval (repeatable)', multiple: true }),
     quiet: Flags.boolean({ char: 'q', description: 'no progress lines, only the result' }),

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BIN, makeRepo, runCli, writeFiles } from '../helpers/repo.js';
+import type { RunResultJson } from '../../src/cli/summary.js';
 
 export const OPS = 'def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n';
 export const RIGHT = `--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,5 +1,5 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n \n \n def mul(a, b):\n`;
@@ -57,18 +58,7 @@ export function writeTask(dir: string, responses: Scripted[], opts: { validators
   return join(dir, 'tasks/t.yaml');
 }
 
-export interface RunJson {
-  run_id: string;
-  task_id: string;
-  status: string;
-  exit_code: number;
-  attempts: number;
-  verdict: string | null;
-  cost_usd: number;
-  files_changed: string[];
-  records_dir: string;
-  error?: { code: string; message: string } | null;
-}
+export type RunJson = RunResultJson;
 
 export function runJson(dir: string, args: string[], env?: Record<string, string | undefined>): { code: number; out: RunJson; stderr: string } {
   const r = runCli(['run', ...args, '--json'], { cwd: dir, env });
