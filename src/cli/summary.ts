@@ -20,6 +20,8 @@ export interface RunResultJson {
   cost_by_role: Record<string, number>;
   error: { code: string; message: string } | null;
   diagnosis: string | null;
+  /** The classification a label-mode role gave (the `classify` pipeline), else null. */
+  label: string | null;
   steps: { id: string; uses: string; attempt: number; status: string; message: string | null }[];
   [key: string]: unknown;
 }
@@ -32,6 +34,15 @@ export function costByRole(outcome: RunOutcome): Record<string, number> {
     byRole[e.role] = Math.round(((byRole[e.role] ?? 0) + (Number.isFinite(cost) ? cost : 0)) * 1e9) / 1e9;
   }
   return byRole;
+}
+
+/** The last label a step produced (propose in label mode writes `output.label`). */
+export function runLabel(outcome: RunOutcome): string | null {
+  for (let i = outcome.state.steps.length - 1; i >= 0; i--) {
+    const label = outcome.state.steps[i].output?.label;
+    if (typeof label === 'string') return label;
+  }
+  return null;
 }
 
 export function runResultJson(outcome: RunOutcome): RunResultJson {
@@ -55,6 +66,7 @@ export function runResultJson(outcome: RunOutcome): RunResultJson {
     cost_by_role: costByRole(outcome),
     error: s.error,
     diagnosis: outcome.work.diagnosis ?? null,
+    label: runLabel(outcome),
     steps,
     ...(s.dry_run ? { plan: { route: lastOutputs.route ?? null, budget: lastOutputs.budget ?? null } } : {}),
   };
@@ -77,6 +89,8 @@ export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean
   const roleText = Object.entries(roles).map(([r, c]) => `${r} ${usd(c)}`).join(', ');
   rows.push(['cost', `${usd(s.cost_usd)}${roleText ? `  (${roleText})` : ''}`]);
   rows.push(['files', s.files_changed.length ? s.files_changed.join(', ') : '—']);
+  const label = runLabel(outcome);
+  if (label !== null) rows.push(['label', label]);
   if (s.records_dir) rows.push(['records', relative(process.cwd(), s.records_dir) || s.records_dir]);
   if (outcome.stoppedBefore) rows.push(['stopped', `before ${outcome.stoppedBefore} (dry run: no provider call, nothing written)`]);
   if (s.error && s.status !== 'succeeded') rows.push(['reason', s.error.message]);

@@ -29,6 +29,10 @@ export function renderRun(d: RunDetail): string {
   lines.push(`started ${s.started_at}${s.finished_at ? `  finished ${s.finished_at}` : ''}${s.duration_ms !== null ? `  (${s.duration_ms} ms)` : ''}`);
   if (s.error) lines.push(`error ${s.error.code}: ${s.error.message}`);
   if (s.files_changed?.length) lines.push(`files changed: ${s.files_changed.join(', ')}`);
+  // A diagnose or classify run's answer lives only in the propose step's output: show the last one.
+  const answered = [...(s.steps ?? [])].reverse().find((st) => typeof st.output?.label === 'string' || typeof st.output?.diagnosis === 'string');
+  if (typeof answered?.output?.label === 'string') lines.push(`label: ${answered.output.label}`);
+  else if (typeof answered?.output?.diagnosis === 'string') lines.push('diagnosis:', ...answered.output.diagnosis.trim().split('\n').slice(0, 40).map((l) => `  ${redact(l)}`));
   lines.push('', 'timeline:');
   for (const step of s.steps ?? []) {
     const tag = step.finally ? 'finally' : `#${step.attempt}`;
