@@ -146,12 +146,11 @@ function skipped(job: Pick<Job, 'name'>, note: string): ValidatorOutcome {
 }
 
 export async function runValidators(options: RunValidatorsOptions): Promise<ValidatorOutcome[]> {
-  const jobs: Job[] = [
-    ...options.specs.map((s, i) => commandJob(options, s, i)),
-    ...(options.builtins ?? []).map((b, i) => builtinJob(b, options.specs.length + i)),
-  ];
+  const commandJobs = options.specs.map((s, i) => commandJob(options, s, i));
+  const builtinJobs = (options.builtins ?? []).map((b, i) => builtinJob(b, options.specs.length + i));
+  const jobs: Job[] = [...commandJobs, ...builtinJobs];
   // Cheap first; equal cost keeps the given order.
-  const queue = [...jobs].sort((a, b) => costRank(a.cost) - costRank(b.cost) || a.order - b.order);
+  const queue = [...commandJobs].sort((a, b) => costRank(a.cost) - costRank(b.cost) || a.order - b.order);
   const results = new Map<string, ValidatorOutcome>();
   const stop = new AbortController();
   const outer = options.signal;
@@ -189,6 +188,10 @@ export async function runValidators(options: RunValidatorsOptions): Promise<Vali
   try {
     const width = Math.max(1, Math.min(options.maxParallel, jobs.length));
     await Promise.all(Array.from({ length: width }, worker));
+    // The built-in checks read the tree, so they start after every command validator has
+    // finished: what a validator wrote into the tree (a forbidden file in an allowed glob) is seen too.
+    queue.push(...builtinJobs);
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.maxParallel, builtinJobs.length)) }, worker));
   } finally {
     outer?.removeEventListener('abort', onOuterAbort);
   }
