@@ -67,6 +67,13 @@ export const step: StepModule<ValidateWith> = {
       });
     }
 
+    // Validators cut short by an interrupt (SIGINT/SIGTERM, a step timeout) proved nothing:
+    // the step fails rather than judging the skipped ones as a pass.
+    if (ctx.signal?.aborted) {
+      const cancelled = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
+      return { status: 'failed', code: 'E_INTERRUPTED', message: `validation interrupted${cancelled.length ? `; not run to the end: ${cancelled.join(', ')}` : ''}` };
+    }
+
     const failures: Failure[] = outcomes.flatMap((o) => o.failures);
     const attempt = ctx.currentAttempt();
     attempt.failures = failures;
