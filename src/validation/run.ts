@@ -56,6 +56,40 @@ function lastLines(text: string, n: number): string {
   return text.split(/\r?\n/).map((l) => l.trimEnd()).filter(Boolean).slice(-n).join('\n');
 }
 
+/**
+ * TAP output (`node --test`, tap, ava --tap): the failing tests' names and error lines say
+ * more than the summary at the end of the output, which is all the last lines would show.
+ */
+function tapFailures(text: string, max: number): string {
+  const lines = text.split(/\r?\n/);
+  const out: string[] = [];
+  let tests = 0;
+  for (let i = 0; i < lines.length && tests < max; i++) {
+    if (!/^\s*not ok \d+/.test(lines[i])) continue;
+    tests += 1;
+    out.push(lines[i].trim());
+    for (let j = i + 1; j < lines.length && !/^\s*(not )?ok \d+|^\s*\.\.\.\s*$/.test(lines[j]); j++) {
+      const m = /^\s*error:\s*(.*)$/.exec(lines[j]);
+      if (!m) continue;
+      if (!/^[|>]/.test(m[1])) {
+        out.push(`  ${m[1].trim().replace(/^'(.*)'$/, '$1')}`);
+        break;
+      }
+      // `error: |-` starts a block (lines indented deeper than the key): its first three non-empty lines.
+      const indent = lines[j].length - lines[j].trimStart().length;
+      const block: string[] = [];
+      for (let k = j + 1; k < lines.length && block.length < 3; k++) {
+        if (!lines[k].trim()) continue;
+        if (lines[k].length - lines[k].trimStart().length <= indent) break;
+        block.push(`  ${lines[k].trim()}`);
+      }
+      out.push(...block);
+      break;
+    }
+  }
+  return out.join('\n');
+}
+
 /** One failure for a command that failed without anything the parser understood. */
 function genericFailure(spec: ValidatorSpec, r: { exitCode: number | null; timedOut: boolean; spawnError?: string; stdout: string; stderr: string; truncated: boolean }): Failure {
   let category: string;
@@ -70,7 +104,7 @@ function genericFailure(spec: ValidatorSpec, r: { exitCode: number | null; timed
     category = 'exit-code';
     stable = `exited with code ${r.exitCode ?? 'null'}`;
   }
-  const detail = lastLines(r.stderr || r.stdout, 5);
+  const detail = tapFailures(r.stdout, 5) || lastLines(r.stderr || r.stdout, 5);
   const message = `${spec.name} ${stable}${r.truncated ? ' (output truncated)' : ''}${detail ? `: ${detail}` : ''}`;
   return { validator: spec.name, id: failureId(spec.name, category, null, stable), category, file: null, line: null, message };
 }
