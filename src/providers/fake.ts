@@ -78,7 +78,7 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
     },
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
       if (script.length === 0) {
-        throw new PipeError('E_CONFIG', `the fake provider has no scripted responses: ${source} is empty (role ${request.role} asked for an answer)`, {
+        throw new PipeError('E_CONFIG', `the fake provider has no scripted responses: ${source} is empty (role ${request.role} asked for an answer); add fake.responses to the task file, or run with --provider openai`, {
           hint: 'add entries under fake.responses in the task (or .pipe/config.yaml), or use --provider openai',
         });
       }

@@ -52,4 +52,16 @@ test('node --test project: init detects npm-test; a failing npm test names the f
   }
 });
 
+test('running the example task straight after init says where the fake script goes', () => {
+  const repo = makeRepo({ 'package.json': '{ "name": "m", "scripts": { "test": "node --test" } }\n', 'src/a.js': 'export const a = 1;\n' });
+  try {
+    assert.is(runCli(['init'], { cwd: repo }).code, 0);
+    const r = runCli(['run', 'tasks/example.yaml'], { cwd: repo });
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stdout, /add fake\.responses to the task file/);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test.run();
