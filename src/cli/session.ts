@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
-import { checkTaskAgainstPolicy, configPolicyFiles, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
+import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
@@ -89,6 +89,10 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
     repo,
     pipelinesDir: config.pipelines_dir,
   });
+  const inputProblems = checkTaskInputs(task, taskSource, pipeline);
+  if (inputProblems.length) {
+    throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task's inputs do not fit pipeline '${pipeline.name}'`, { diagnostics: inputProblems });
+  }
   return {
     repo,
     task,

@@ -7,16 +7,16 @@ import { DEFAULT_POLICY_FILE } from '../paths.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import { mergePolicies } from './compose.js';
 import { loadYamlFile, sortDiagnostics, type LoadedYaml, type Position } from './load.js';
-import { inspectPipelineFile } from './pipeline.js';
+import { inspectPipelineFile, loadPipeline } from './pipeline.js';
 import { displayPath, resolveReference } from './resolve.js';
 import { validatorFor, KIND_SCHEMAS } from './schemas.js';
-import { checkPolicyExpressions, checkTaskAgainstPolicy } from './semantic.js';
+import { checkPolicyExpressions, checkTaskAgainstPolicy, checkTaskInputs } from './semantic.js';
 import { didYouMean } from './suggest.js';
 import { checkKind, schemaDiagnostics } from './validate.js';
 
 export { mergePolicies } from './compose.js';
 export { loadPipeline, type LoadPipelineOptions } from './pipeline.js';
-export { checkTaskAgainstPolicy } from './semantic.js';
+export { checkTaskAgainstPolicy, checkTaskInputs } from './semantic.js';
 
 function invalid(file: string, diagnostics: Diagnostic[]): PipeError {
   const sorted = sortDiagnostics(diagnostics);
@@ -255,6 +255,16 @@ async function validateOne(file: string, options: Required<ValidateOptions>, pol
         if (!isPipeError(err)) throw err;
         out.push(loaded.diagnostic('/pipeline', err.message, 'not-found'));
       }
+    }
+    if (task.inputs && typeof task.inputs === 'object' && Object.keys(task.inputs).length) {
+      // Only a pipeline that loads can say which inputs exist; its own errors are reported on its file.
+      const pipelinesDir = (await loadConfig(options.repo).catch(() => undefined))?.config.pipelines_dir;
+      const pipeline = await loadPipeline(typeof task.pipeline === 'string' && task.pipeline ? task.pipeline : 'fix', {
+        fromDir: dirname(resolve(options.cwd, file)),
+        repo: options.repo,
+        pipelinesDir,
+      }).catch(() => undefined);
+      if (pipeline) out.push(...checkTaskInputs(task, loaded, pipeline));
     }
   }
   return out;

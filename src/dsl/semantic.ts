@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../errors.js';
 import { isPipeError } from '../errors.js';
 import { knownStepTypes, loadStep } from '../runner/registry.js';
-import type { SourceRef } from '../runner/types.js';
+import type { ResolvedPipeline, SourceRef } from '../runner/types.js';
 import type { Policy, Task } from '../types/generated/index.js';
 import type { StepOrigin } from './compose.js';
 import { compileExpression, embeddedExpressions, isExpressionString } from './expressions.js';
@@ -139,4 +139,19 @@ export function checkTaskAgainstPolicy(task: Task, source: LoadedYaml | string, 
     else out.push(source.diagnostic(pointer, message, 'unknown-validator'));
   });
   return out;
+}
+
+/** A task's inputs must be ones its pipeline declares: a misspelt input would silently fall back to the default. */
+export function checkTaskInputs(task: Task, source: LoadedYaml | string, pipeline: Pick<ResolvedPipeline, 'name' | 'inputs'>): Diagnostic[] {
+  const given = task.inputs && typeof task.inputs === 'object' ? Object.keys(task.inputs) : [];
+  const declared = Object.keys(pipeline.inputs ?? {});
+  return given
+    .filter((name) => !declared.includes(name))
+    .map((name) => {
+      const message = `unknown input '${name}'${didYouMean(name, declared)}; pipeline '${pipeline.name}' declares: ${declared.join(', ') || '(no inputs)'}`;
+      const pointer = `/inputs/${escapePointerToken(name)}`;
+      return typeof source === 'string'
+        ? { file: source, line: 1, column: 1, message, pointer, kind: 'unknown-input' }
+        : source.diagnostic(pointer, message, 'unknown-input');
+    });
 }
