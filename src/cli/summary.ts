@@ -114,7 +114,7 @@ export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean
     lines.push(`The change is in your working tree, not committed or staged. Review it with \`git diff\` or \`pipe show ${s.run_id} --diff\`.`);
   } else if (s.status === 'escalated') {
     lines.push('');
-    lines.push(`Escalated: the attempts did not converge and were rolled back. The packet is ${relative(process.cwd(), `${s.records_dir}/escalation.json`)}.`);
+    lines.push(`Escalated after ${s.attempts} attempt(s)${s.verdict ? ` (last verdict: ${s.verdict})` : ''}; the changes were rolled back. The packet for a person is ${relative(process.cwd(), `${s.records_dir}/escalation.json`)}.`);
   }
   lines.push('');
   return lines.join('\n');
