@@ -68,6 +68,21 @@ export interface Config {
      * OpenAI project id (not a secret).
      */
     project?: string;
+    /**
+     * Extension key: ignored by pipe.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^x-".
+     */
+    [k: string]:
+      | {
+          [k: string]: unknown;
+        }
+      | string
+      | 'chat'
+      | 'responses'
+      | number
+      | undefined;
   };
   fake?: FakeScript;
   /**
@@ -116,6 +131,21 @@ export interface Config {
          * OpenAI project id (not a secret).
          */
         project?: string;
+        /**
+         * Extension key: ignored by pipe.
+         *
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^x-".
+         */
+        [k: string]:
+          | {
+              [k: string]: unknown;
+            }
+          | string
+          | 'chat'
+          | 'responses'
+          | number
+          | undefined;
       }
     | FakeScript
     | undefined;
@@ -128,6 +158,17 @@ export interface FakeScript {
    * Scripted responses, consumed one per provider call.
    */
   responses: FakeResponse[];
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `FakeScript`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | FakeResponse[];
 }
 /**
  * One scripted answer: a patch file, inline text, a diagnosis or an error.
@@ -161,4 +202,24 @@ export interface FakeResponse {
    * Service tier the fake reports as served (default: the requested one).
    */
   tier?: string;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `FakeResponse`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string
+    | 'rate_limited'
+    | 'tier_unavailable'
+    | 'timeout'
+    | 'truncated'
+    | 'refused'
+    | 'bad_request'
+    | 'auth'
+    | 'server_error'
+    | undefined;
 }

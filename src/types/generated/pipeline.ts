@@ -14,6 +14,20 @@ export type OnFail =
        * What happens when retries are used up or stopped by the verdict.
        */
       then?: 'stop' | 'escalate';
+      /**
+       * Extension key: ignored by pipe.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^x-".
+       */
+      [k: string]:
+        | {
+            [k: string]: unknown;
+          }
+        | string
+        | 'stop'
+        | 'escalate'
+        | undefined;
     };
 
 /**
@@ -89,6 +103,18 @@ export interface Input {
   default?: {
     [k: string]: unknown;
   };
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Input`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string
+    | undefined;
 }
 export interface Step {
   /**

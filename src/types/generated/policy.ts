@@ -128,6 +128,27 @@ export interface Role {
    */
   allow_patch?: boolean;
   service_tier?: TierPreference;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Role`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string
+    | 'fake'
+    | 'openai'
+    | 'patch'
+    | 'diagnosis'
+    | 'label'
+    | Effort
+    | number
+    | boolean
+    | TierPreference
+    | undefined;
 }
 /**
  * Which service tier to ask for, and what to fall back to when it is unavailable.
@@ -139,6 +160,19 @@ export interface TierPreference {
    * Only when true may the priority tier be requested.
    */
   allow_priority?: boolean;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `TierPreference`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | Tier
+    | boolean
+    | undefined;
 }
 export interface RoutingRule {
   /**
@@ -150,6 +184,19 @@ export interface RoutingRule {
    */
   when: string;
   role: RoleName;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `RoutingRule`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string
+    | RoleName
+    | undefined;
 }
 /**
  * Prices per model and service tier. A model or tier with no price is a configuration error before any call.
@@ -171,6 +218,23 @@ export interface Pricing {
       [k: string]: Price;
     };
   };
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Pricing`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string
+    | {
+        [k: string]: {
+          [k: string]: Price;
+        };
+      }
+    | undefined;
 }
 export interface Price {
   /**
@@ -185,6 +249,18 @@ export interface Price {
    * USD per 1M output tokens, reasoning included.
    */
   output_usd_per_1m: number;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Price`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | number
+    | undefined;
 }
 /**
  * Spending limits in USD; spend counted = settled actual costs + open reservations.
@@ -208,6 +284,21 @@ export interface Budget {
    * Wall-clock limit for one run, seconds.
    */
   max_runtime_s?: number;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Budget`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | number
+    | {
+        [k: string]: number;
+      }
+    | undefined;
 }
 /**
  * Per-call and per-patch size limits.
@@ -229,6 +320,18 @@ export interface Limits {
    * Largest patch the gate accepts, bytes.
    */
   max_patch_bytes?: number;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Limits`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | number
+    | undefined;
 }
 /**
  * Service-tier and reasoning-effort policy.
@@ -241,7 +344,46 @@ export interface TierPolicy {
    */
   reasoning_effort?: {
     default?: Effort;
+    /**
+     * Extension key: ignored by pipe.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^x-".
+     */
+    [k: string]:
+      | {
+          [k: string]: unknown;
+        }
+      | Effort
+      | undefined;
   };
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `TierPolicy`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | TierPreference
+    | {
+        default?: Effort;
+        /**
+         * Extension key: ignored by pipe.
+         *
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^x-".
+         */
+        [k: string]:
+          | {
+              [k: string]: unknown;
+            }
+          | Effort
+          | undefined;
+      }
+    | undefined;
 }
 /**
  * What patches and subprocesses may do.
@@ -287,6 +429,20 @@ export interface Safety {
    * Most files one patch may touch.
    */
   max_files_per_patch?: number;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Safety`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string[]
+    | boolean
+    | number
+    | undefined;
 }
 export interface Validator {
   /**
@@ -321,6 +477,32 @@ export interface Validator {
    * Cap on captured stdout and stderr each (default 1 MiB).
    */
   max_output_bytes?: number;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Validator`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | [string, ...string[]]
+    | number
+    | 'ruff'
+    | 'mypy'
+    | 'pytest'
+    | 'tsc'
+    | 'eslint'
+    | 'exit-code'
+    | string
+    | {
+        [k: string]: string;
+      }
+    | 'cheap'
+    | 'normal'
+    | 'expensive'
+    | undefined;
 }
 /**
  * How validators run together.
@@ -338,6 +520,19 @@ export interface Validation {
    * Also run the built-in patch-safety validator after apply.
    */
   patch_safety?: boolean;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Validation`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | boolean
+    | number
+    | undefined;
 }
 /**
  * Thresholds for the progress / stall / divergence verdict between attempts.
@@ -355,6 +550,18 @@ export interface Convergence {
    * A diff this many times larger than the previous attempt's is divergence.
    */
   max_diff_growth?: number;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Convergence`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | number
+    | undefined;
 }
 /**
  * Escalation to reviewer roles.
@@ -368,4 +575,17 @@ export interface Escalation {
    * Ask a reviewer for a diagnosis when budget allows; false writes only the packet.
    */
   ask_reviewer?: boolean;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Escalation`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | number
+    | boolean
+    | undefined;
 }

@@ -8,4 +8,16 @@ export interface BudgetWith {
    * Block a single call projected above this many USD.
    */
   max_call_usd?: number;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `BudgetWith`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | number
+    | undefined;
 }

@@ -23,4 +23,24 @@ export interface EscalateWith {
    * The question put to the reviewer.
    */
   question?: string;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `EscalateWith`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | 'mechanical_worker'
+    | 'classification_worker'
+    | 'simple_builder'
+    | 'general_builder'
+    | 'coding_optimized_builder'
+    | 'frontier_reviewer'
+    | 'emergency_pro_reviewer'
+    | boolean
+    | string
+    | undefined;
 }

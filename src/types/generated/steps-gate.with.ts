@@ -8,4 +8,16 @@ export interface GateWith {
    * Run git apply --check after the path and size checks.
    */
   git_apply_check?: boolean;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `GateWith`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | boolean
+    | undefined;
 }

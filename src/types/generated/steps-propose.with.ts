@@ -8,4 +8,18 @@ export interface ProposeWith {
    * Expected answer kind; default: the role's mode.
    */
   output?: 'patch' | 'diagnosis' | 'label';
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `ProposeWith`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | 'patch'
+    | 'diagnosis'
+    | 'label'
+    | undefined;
 }

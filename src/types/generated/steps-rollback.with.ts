@@ -3,4 +3,14 @@
 /**
  * Arguments of the rollback step: restores the checkpointed files.
  */
-export interface RollbackWith {}
+export interface RollbackWith {
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `RollbackWith`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]: {
+    [k: string]: unknown;
+  };
+}

@@ -15,4 +15,22 @@ export interface RouteWith {
     | 'coding_optimized_builder'
     | 'frontier_reviewer'
     | 'emergency_pro_reviewer';
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `RouteWith`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | 'mechanical_worker'
+    | 'classification_worker'
+    | 'simple_builder'
+    | 'general_builder'
+    | 'coding_optimized_builder'
+    | 'frontier_reviewer'
+    | 'emergency_pro_reviewer'
+    | undefined;
 }

@@ -12,4 +12,17 @@ export interface ValidateWith {
    * Override validation.fail_fast.
    */
   fail_fast?: boolean;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `ValidateWith`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string[]
+    | boolean
+    | undefined;
 }

@@ -64,6 +64,18 @@ export interface Task {
      * Wall-clock limit for one run of this task, in seconds.
      */
     max_runtime_s?: number;
+    /**
+     * Extension key: ignored by pipe.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^x-".
+     */
+    [k: string]:
+      | {
+          [k: string]: unknown;
+        }
+      | number
+      | undefined;
   };
   /**
    * Values for the pipeline's inputs, visible to expressions as inputs.<name>.
@@ -102,6 +114,18 @@ export interface Task {
          * Wall-clock limit for one run of this task, in seconds.
          */
         max_runtime_s?: number;
+        /**
+         * Extension key: ignored by pipe.
+         *
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^x-".
+         */
+        [k: string]:
+          | {
+              [k: string]: unknown;
+            }
+          | number
+          | undefined;
       }
     | {}
     | FakeScript
@@ -115,6 +139,17 @@ export interface FakeScript {
    * Scripted responses, consumed one per provider call.
    */
   responses: FakeResponse[];
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `FakeScript`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | FakeResponse[];
 }
 /**
  * One scripted answer: a patch file, inline text, a diagnosis or an error.
@@ -148,4 +183,24 @@ export interface FakeResponse {
    * Service tier the fake reports as served (default: the requested one).
    */
   tier?: string;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `FakeResponse`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string
+    | 'rate_limited'
+    | 'tier_unavailable'
+    | 'timeout'
+    | 'truncated'
+    | 'refused'
+    | 'bad_request'
+    | 'auth'
+    | 'server_error'
+    | undefined;
 }
