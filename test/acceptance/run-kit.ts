@@ -2,10 +2,9 @@
 // repo with the user's own uncommitted work, tasks whose fake script points at patch
 // files written here, and readers for the records and the ledger.
 import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { BIN, makeRepo, runCli, writeFiles } from '../helpers/repo.js';
+import { makeRepo, runCli, writeFiles } from '../helpers/repo.js';
 import type { RunResultJson } from '../../src/cli/summary.js';
 
 export const OPS = 'def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n';
@@ -71,17 +70,7 @@ export function runJson(dir: string, args: string[], env?: Record<string, string
   return { code: r.code, out, stderr: r.stderr };
 }
 
-/** The CLI as an async child, so this process can serve a loopback API meanwhile. */
-export function runCliAsync(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+export { runCliAsync } from '../helpers/repo.js';
 
 export type LedgerRow = Record<string, string | number | null>;
 

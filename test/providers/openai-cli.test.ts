@@ -2,11 +2,10 @@
 // a subprocess (async, so this process can answer it), the built-in classify pipeline.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { BIN, cleanup, makeRepo, runCli } from '../helpers/repo.js';
+import { cleanup, makeRepo, runCli, runCliAsync } from '../helpers/repo.js';
 import { chatCompletion, json, startLoopback } from './loopback.js';
 
 const KEY = 'sk-test-ABCDEF123456';
@@ -19,16 +18,6 @@ pipeline: classify
 allowed_files: ["src/*.py"]
 `;
 
-function runAsync(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function allFiles(dir: string): string[] {
   const out: string[] = [];
@@ -61,7 +50,7 @@ test('pipe run with openai against a loopback server: flex miss, default answer,
       json(429, { error: { message: 'Resource unavailable', code: 'resource_unavailable', type: 'resource_unavailable' } }, { 'x-request-id': 'req_cli_flex' }),
       chatCompletion({ content: 'bugfix\nit is a bug', service_tier: 'default', requestId: 'req_cli_ok', model: 'gpt-5-nano' }),
     );
-    const r = await runAsync(['run', 'tasks/t.yaml', '--provider', 'openai', '--json'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
+    const r = await runCliAsync(['run', 'tasks/t.yaml', '--provider', 'openai', '--json'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
     assert.is(r.code, 0, r.stdout + r.stderr);
     const out = JSON.parse(r.stdout);
     assert.is(out.status, 'succeeded');
