@@ -90,6 +90,24 @@ function tapFailures(text: string, max: number): string {
   return out.join('\n');
 }
 
+/**
+ * A failed command whose output is TAP gives one failure per failing test, identified by
+ * the test's name, so attempts can be compared test by test (fewer failing tests is
+ * progress) instead of as one opaque exit code.
+ */
+function tapTestFailures(spec: ValidatorSpec, stdout: string): Failure[] {
+  const failures: Failure[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = /^\s*not ok \d+\s*(?:-\s*)?(.*?)\s*(?:#\s*(?:TODO|SKIP)\b.*)?$/i.exec(line);
+    if (!m || /#\s*(TODO|SKIP)\b/i.test(line)) continue;
+    const name = m[1] || line.trim();
+    if (failures.some((f) => f.message.startsWith(`${name}:`) || f.message === name)) continue;
+    const detail = tapFailures(stdout.slice(stdout.indexOf(line)), 1).split('\n').slice(1).map((l) => l.trim()).join(' ');
+    failures.push({ validator: spec.name, id: failureId(spec.name, 'test-failure', null, name), category: 'test-failure', file: null, line: null, message: detail ? `${name}: ${detail}` : name });
+  }
+  return failures;
+}
+
 /** One failure for a command that failed without anything the parser understood. */
 function genericFailure(spec: ValidatorSpec, r: { exitCode: number | null; timedOut: boolean; spawnError?: string; stdout: string; stderr: string; truncated: boolean }): Failure {
   let category: string;
@@ -131,6 +149,7 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
       let failures = r.timedOut
         ? []
         : getParser(spec.parser)({ validator: spec.name, exitCode: r.exitCode, timedOut: r.timedOut, stdout, stderr, repo: options.repo, cwd: spec.cwd });
+      if (r.failed && failures.length === 0 && !r.timedOut && !r.spawnError) failures = tapTestFailures(spec, stdout);
       if (r.failed && failures.length === 0) failures = [genericFailure(spec, { ...r, stdout, stderr, truncated })];
       failures = sortFailures(failures);
       return {
