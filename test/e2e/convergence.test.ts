@@ -5,6 +5,10 @@ import * as assert from 'uvu/assert';
 import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, cleanup, gitIn, makeRepo, runCli, snapshotTree, tempDir } from '../helpers/repo.js';
+import { testWithTool } from '../helpers/repo.js';
+
+// Real mypy (Debian's package); skipped by name where it is not installed.
+const testWithMypy = testWithTool(test, 'mypy');
 
 const PATCHES = join(ROOT, 'test', 'fixtures', 'python-patches');
 const dirs: string[] = [];
@@ -74,7 +78,7 @@ function convergence(out: Record<string, unknown>): { final_verdict: string; att
   return JSON.parse(readFileSync(join(String(out.records_dir), 'convergence.json'), 'utf8'));
 }
 
-test('converges: first → progress → success, exit 0, the fix stays', () => {
+testWithMypy('converges: first → progress → success, exit 0, the fix stays', () => {
   const repo = fixtureRepo();
   const task = writeTask(repo, 'converge', ['stall-1', 'accents', 'right']);
   const r = run(repo, task);
@@ -111,7 +115,7 @@ test('converges: first → progress → success, exit 0, the fix stays', () => {
   for (const text of [runs.stdout, show.stdout, human.stdout]) assert.not.match(text, /sk-e2e-secret/);
 });
 
-test('stalls: the same failures twice, escalation with a diagnosis, exit 4, tree restored', () => {
+testWithMypy('stalls: the same failures twice, escalation with a diagnosis, exit 4, tree restored', () => {
   const repo = fixtureRepo();
   const before = snapshotTree(repo);
   const task = writeTask(repo, 'stall', ['stall-1', 'stall-2', 'diagnosis: "Transliterate before the regex: NFKD, drop marks, map ß to ss."']);
@@ -136,7 +140,7 @@ test('stalls: the same failures twice, escalation with a diagnosis, exit 4, tree
   assert.not.match(events, /sk-e2e-secret/);
 });
 
-test('diverges: a validator that passed fails now (regression), exit 4 without asking when ask_reviewer is false', () => {
+testWithMypy('diverges: a validator that passed fails now (regression), exit 4 without asking when ask_reviewer is false', () => {
   const repo = fixtureRepo();
   writeFileSync(join(repo, '.pipe', 'e2e-policy.yaml'), `${POLICY}escalation:\n  ask_reviewer: false\n`);
   const task = writeTask(repo, 'diverge', ['stall-1', 'mypy-break', 'right']);

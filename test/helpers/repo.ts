@@ -94,3 +94,20 @@ export function snapshotTree(dir: string, skip = ['.git', '.pipe']): Record<stri
   walk(dir, '');
   return out;
 }
+
+/** Whether an executable is on PATH (tests of optional real tools skip, by name, without it). */
+export function hasTool(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Registers a uvu test that needs `tool`: without it the test is skipped, and a line says
+ * which and why. CI installs the tool (.ci/run); elsewhere the suite still passes.
+ */
+export function testWithTool<F>(t: { (name: string, fn: F): void; skip: (name: string, fn: F) => void }, tool: string): (name: string, fn: F) => void {
+  return (name, fn) => {
+    if (hasTool(tool)) return t(name, fn);
+    process.stdout.write(`skipped: ${name} — ${tool} is not installed (apt-get install -y ${tool})\n`);
+    t.skip(name, fn);
+  };
+}

@@ -9,7 +9,10 @@ import { runValidators } from '../../src/validation/run.js';
 import { resolveValidatorSpecs, maxParallel } from '../../src/validation/specs.js';
 import { isPipeError } from '../../src/errors.js';
 import type { Policy } from '../../src/types/generated/index.js';
-import { makeRepo, tempDir, cleanup, gitIn, ROOT } from '../helpers/repo.js';
+import { makeRepo, tempDir, cleanup, gitIn, ROOT, testWithTool } from '../helpers/repo.js';
+
+// Real mypy (Debian's package); skipped by name where it is not installed.
+const testWithMypy = testWithTool(test, 'mypy');
 
 const ALLOWED = ['python3', 'mypy', 'tsc', 'node'];
 
@@ -133,7 +136,7 @@ const PY_VALIDATORS: Policy['validators'] = {
   mypy: { argv: ['mypy', '--no-color-output', '--show-column-numbers', '--show-error-codes', '--no-incremental', '--cache-dir=/dev/null', '.'], timeout_s: 120, parser: 'mypy', cost: 'cheap' },
 };
 
-test('real pytest and mypy on the Python fixture; the tree stays clean', async () => {
+testWithMypy('real pytest and mypy on the Python fixture; the tree stays clean', async () => {
   const repo = pythonRepo();
   try {
     const p = policy(PY_VALIDATORS);
