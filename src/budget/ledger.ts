@@ -184,15 +184,23 @@ const TRANSIENT = /already locked|already exists|duplicate key|unique constraint
 /**
  * Brings the schema up to date. Many processes may open a new ledger at once; knex's
  * migration lock makes all but one fail, so they wait and retry until the schema is current.
+ * On PostgreSQL the whole migration also runs under a session advisory lock: knex creates
+ * its lock table with a check-then-insert, and processes racing on a new database could
+ * leave two lock rows, which knex then reads as "locked" forever.
  */
 async function migrateLatest(db: Knex, schema: string | null): Promise<void> {
   const deadline = Date.now() + 30_000;
+  const postgres = db.client.config.client === 'pg';
   for (;;) {
     try {
       if (schema) await db.raw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      const [, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
-      if (pending.length === 0) return;
-      await db.migrate.latest();
+      const run = async () => {
+        if (postgres) await repairMigrationLock(db, schema);
+        const [, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
+        if (pending.length === 0) return;
+        await db.migrate.latest();
+      };
+      await (postgres ? withSessionLock(db, scopeLockKey(schema, '\0migrate'), run) : run());
       return;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -200,4 +208,33 @@ async function migrateLatest(db: Knex, schema: string | null): Promise<void> {
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
     }
   }
+}
+
+/** Runs `work` while one pooled connection holds pg_advisory_lock(key); the work uses the pool's other connections. */
+async function withSessionLock(db: Knex, key: string, work: () => Promise<void>): Promise<void> {
+  const conn = (await db.client.acquireConnection()) as { query(sql: string, values: unknown[]): Promise<unknown> };
+  try {
+    await conn.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    try {
+      await work();
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  } finally {
+    await db.client.releaseConnection(conn);
+  }
+}
+
+/**
+ * Under the migration advisory lock nobody else is migrating, so knex's lock table must
+ * hold exactly one row, unlocked: a racing first start (two rows) or a process killed
+ * mid-migration (stuck at 1) would otherwise block every later start.
+ */
+async function repairMigrationLock(db: Knex, schema: string | null): Promise<void> {
+  const lockTable = `${MIGRATIONS_TABLE}_lock`;
+  const qualified = schema ? `"${schema}"."${lockTable}"` : `"${lockTable}"`;
+  const exists = schema ? await db.schema.withSchema(schema).hasTable(lockTable) : await db.schema.hasTable(lockTable);
+  if (!exists) return;
+  await db.raw(`DELETE FROM ${qualified} WHERE "index" <> (SELECT min("index") FROM ${qualified})`);
+  await db.raw(`UPDATE ${qualified} SET is_locked = 0 WHERE is_locked <> 0`);
 }
