@@ -8,6 +8,7 @@ import { git, runCommand } from '../exec/run.js';
 import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
+import { preflightValidators } from '../validation/preflight.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ProviderName, ResolvedPipeline } from '../runner/types.js';
 import type { RunOptions } from '../runner/runner.js';
@@ -82,6 +83,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   if (problems.length) {
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
+  preflightValidators(task, policy, repo);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
   const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', {

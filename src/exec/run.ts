@@ -119,6 +119,16 @@ export function resolveExecutable(name: string, pathValue: string | undefined, r
   return null;
 }
 
+/**
+ * The allowlist rule: a bare name must be listed by name; a path must be listed exactly, or
+ * be an absolute path outside the repo whose basename is listed. A `./python3` the model
+ * wrote never passes.
+ */
+export function isAllowedExecutable(exe: string, list: readonly string[], root?: string): boolean {
+  const outsideRepo = root === undefined || !isInside(realOrResolved(root), realOrResolved(exe));
+  return list.includes(exe) || (exe.includes('/') && isAbsolute(exe) && outsideRepo && list.includes(basename(exe)));
+}
+
 function checkRequest(request: ExecRequest): void {
   if (!Array.isArray(request.argv) || request.argv.length === 0 || request.argv.some((a) => typeof a !== 'string') || !request.argv[0]) {
     throw new PipeError('E_CONFIG', 'a command needs a non-empty argv array of strings');
@@ -128,12 +138,7 @@ function checkRequest(request: ExecRequest): void {
   }
   if (request.allowedExecutables) {
     const exe = request.argv[0];
-    // A bare name must match by name; a path must be named exactly, or be an absolute path
-    // outside the repo whose basename is allowed. A `./python3` the model wrote never passes.
-    const list = request.allowedExecutables;
-    const outsideRepo = request.root === undefined || !isInside(realOrResolved(request.root), realOrResolved(exe));
-    const allowed = list.includes(exe) || (exe.includes('/') && isAbsolute(exe) && outsideRepo && list.includes(basename(exe)));
-    if (!allowed) {
+    if (!isAllowedExecutable(exe, request.allowedExecutables, request.root)) {
       throw new PipeError('E_CONFIG', `executable '${exe}' is not in safety.allowed_executables (${request.allowedExecutables.join(', ') || 'empty'})`, {
         hint: `add '${exe.includes('/') ? exe : basename(exe)}' to safety.allowed_executables in your policy if it is meant to run`,
       });
