@@ -2,7 +2,7 @@
 // A model or tier with no price is a configuration error before any call — never a
 // silent zero, which would let an unpriced model spend without limit.
 import { PipeError } from '../errors.js';
-import type { Usage } from '../runner/types.js';
+import type { Usage } from '../providers/contract.js';
 import type { Policy, Price } from '../types/generated/index.js';
 
 /** A price with every field filled in (cached input defaults to the input price). */

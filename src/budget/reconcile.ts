@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPipeError } from '../errors.js';
-import type { Usage } from '../runner/types.js';
+import type { Usage } from '../providers/contract.js';
 import type { Policy } from '../types/generated/index.js';
 import { computeCostUsd } from './pricing.js';
 import type { Ledger, LedgerEntry } from './types.js';

@@ -2,7 +2,7 @@
 // will bill, not a character estimate. Encodings load on first use (each is a few MB
 // of merge ranks), so commands that never count tokens stay fast to start.
 import { createRequire } from 'node:module';
-import type { ChatMessage } from '../runner/types.js';
+import type { ChatMessage } from '../providers/contract.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 

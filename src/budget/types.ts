@@ -123,3 +123,11 @@ export interface Ledger {
   readonly readOnly: boolean;
   close(): Promise<void>;
 }
+
+export interface Reservation {
+  /** ledger_entries.id of the reserved row. */
+  entryId: string;
+  projectedUsd: number;
+  estInputTokens: number;
+  estOutputTokens: number;
+}

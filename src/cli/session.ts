@@ -10,7 +10,8 @@ import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
 import { preflightValidators } from '../validation/preflight.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
-import type { ProviderName, ResolvedPipeline } from '../runner/types.js';
+import type { ResolvedPipeline } from '../dsl/types.js';
+import type { ProviderName } from '../providers/contract.js';
 import type { RunOptions } from '../runner/runner.js';
 
 export interface SessionFlags {

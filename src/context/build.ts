@@ -1,7 +1,10 @@
 // The scoped context: the messages one call sends, built only from the task's files
 // and trimmed to the policy's per-call limits, with a record of everything left out.
 import { countMessageTokens, countTextTokens } from '../budget/tokens.js';
-import type { ChatMessage, ContextFileEntry, RouteDecision, ScopedContext, StepContext } from '../runner/types.js';
+import type { StepContext } from '../runner/types.js';
+import type { ContextFileEntry, ScopedContext } from './types.js';
+import type { ChatMessage } from '../providers/contract.js';
+import type { RouteDecision } from '../routing/types.js';
 import { isPatchable, selectContextFiles, type CandidateFile } from './files.js';
 import { closingInstruction, renderFile, renderSection, systemPrompt, taskSection, type Section } from './prompt.js';
 import { retrySections } from './retry.js';

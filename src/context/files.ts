@@ -8,7 +8,7 @@ import { join, posix } from 'node:path';
 import picomatch from 'picomatch';
 import { PipeError } from '../errors.js';
 import { git, type Exec } from '../exec/run.js';
-import type { ContextFileEntry, ScopedContext } from '../runner/types.js';
+import type { ContextFileEntry, ScopedContext } from './types.js';
 import type { Policy, Task } from '../types/generated/index.js';
 
 /** Never sent, whatever the task's globs say. */

@@ -1,7 +1,7 @@
 // The words sent to a model. The system prompt fixes the answer's shape (one unified
 // diff or one JSON patch, a diagnosis in prose, or one label) and lists the only paths
 // a patch may touch; the gate enforces all of it anyway.
-import type { RoleMode } from '../runner/types.js';
+import type { RoleMode } from '../routing/types.js';
 import type { Task } from '../types/generated/index.js';
 
 export const LABELS = ['mechanical_edit', 'classification', 'summarize', 'small_change', 'bugfix', 'feature', 'integration', 'review'] as const;

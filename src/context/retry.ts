@@ -3,7 +3,10 @@
 // suite cannot crowd the files out of the context.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AttemptRecord, Failure, RoleMode, StepContext } from '../runner/types.js';
+import type { StepContext } from '../runner/types.js';
+import type { AttemptRecord } from '../convergence/types.js';
+import type { RoleMode } from '../routing/types.js';
+import type { Failure } from '../validation/types.js';
 import type { Section } from './prompt.js';
 
 export const MAX_RETRY_FAILURES = 50;

@@ -1,7 +1,8 @@
 // The escalation packet (escalation.json): what a person or a reviewer model needs to
 // see why a run did not converge — the task, every attempt's patch summary, failures,
 // verdicts, the cost so far, and the question.
-import type { AttemptRecord, Failure, Verdict } from '../runner/types.js';
+import type { AttemptRecord, Verdict } from './types.js';
+import type { Failure } from '../validation/types.js';
 import type { Task } from '../types/generated/index.js';
 
 export const DEFAULT_QUESTION =

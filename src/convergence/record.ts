@@ -1,6 +1,7 @@
 // convergence.json: every validated attempt's verdict with its evidence, rewritten after
 // each validate step so the file always tells the whole story so far.
-import type { AttemptRecord, RunRecords } from '../runner/types.js';
+import type { AttemptRecord } from './types.js';
+import type { RunRecords } from '../records/types.js';
 import type { ConvergenceThresholds } from './verdict.js';
 import { failureSignature, wasValidated } from './verdict.js';
 

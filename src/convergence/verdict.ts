@@ -1,7 +1,8 @@
 // Convergence between attempts (DSL.md §3), as pure functions of attempt records:
 // success, first, progress, stall or divergence, each with the evidence behind it.
 import { createHash } from 'node:crypto';
-import type { AttemptRecord, Failure, Verdict } from '../runner/types.js';
+import type { AttemptRecord, Verdict } from './types.js';
+import type { Failure } from '../validation/types.js';
 import type { Policy } from '../types/generated/index.js';
 
 export interface ConvergenceThresholds {

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type jsonataType from 'jsonata';
 import { PipeError, type Diagnostic } from '../errors.js';
-import type { CompiledExpression, SourceRef } from '../runner/types.js';
+import type { CompiledExpression, SourceRef } from './types.js';
 
 // Loaded on the first expression: validating a Task or Config never pays for it.
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
 // step edits, run the semantic checks on the result, compile `if`s.
 import { dirname, resolve } from 'node:path';
 import { PipeError, isPipeError, type Diagnostic } from '../errors.js';
-import type { ResolvedPipeline, ResolvedStep } from '../runner/types.js';
+import type { ResolvedPipeline, ResolvedStep } from './types.js';
 import type { Pipeline, Step } from '../types/generated/index.js';
 import { composeSteps, type StepOrigin } from './compose.js';
 import { compileExpression } from './expressions.js';

@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../errors.js';
 import { isPipeError } from '../errors.js';
 import { knownStepTypes, loadStep } from '../runner/registry.js';
-import type { ResolvedPipeline, SourceRef } from '../runner/types.js';
+import type { ResolvedPipeline, SourceRef } from './types.js';
 import type { Policy, Task } from '../types/generated/index.js';
 import type { StepOrigin } from './compose.js';
 import { compileExpression, embeddedExpressions, isExpressionString } from './expressions.js';

@@ -5,7 +5,7 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exec } from '../exec/run.js';
 import { git } from '../exec/run.js';
-import type { Failure } from '../runner/types.js';
+import type { Failure } from '../validation/types.js';
 import type { Policy, Task } from '../types/generated/index.js';
 import { isProtectedPath, pathSyntaxProblem } from './checks/paths.js';
 import { symlinkOnPath } from './checks/symlinks.js';

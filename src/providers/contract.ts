@@ -1,6 +1,9 @@
 // The role provider contract: the only thing the rest of pipe knows about a model.
 // Providers (fake, openai) implement it; nothing outside src/providers/ knows which runs.
-import type { ChatMessage, Effort, ProviderName, RoleMode, RoleName, Tier, Usage } from '../runner/types.js';
+import type { Effort, RoleMode, RoleName, Tier } from '../routing/types.js';
+
+/** The providers pipe ships (one table entry each in src/providers/index.ts). */
+export type ProviderName = 'fake' | 'openai';
 
 export interface ProviderRequest {
   role: RoleName;
@@ -63,4 +66,27 @@ export interface RoleProvider {
   readonly name: ProviderName;
   /** Sends one request at one tier. Throws ProviderError on failure. Tier fallback is the caller's (src/providers/tiers.ts). */
   complete(request: ProviderRequest): Promise<ProviderResponse>;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface Usage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+/** The model's answer for this attempt, as text; the gate parses patches. */
+export interface ProposalText {
+  kind: RoleMode;
+  text: string;
+  finishReason: string;
+  tierServed: string | null;
+  requestId: string | null;
+  usage: Usage;
+  costUsd: number;
 }

@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { countMessageTokens, countTextTokens } from '../budget/tokens.js';
 import type { FakeResponse } from '../types/generated/index.js';
-import type { Usage } from '../runner/types.js';
+import type { Usage } from './contract.js';
 import { ProviderError, type ProviderErrorKind, type ProviderRequest, type ProviderResponse, type RoleProvider } from './contract.js';
 
 export type FakeErrorKind = NonNullable<FakeResponse['error']>;

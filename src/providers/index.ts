@@ -1,7 +1,7 @@
 // Picks and builds providers. The rest of pipe asks for a provider by name through
 // ctx.services.provider(name) and never learns which one answers.
 import { PipeError } from '../errors.js';
-import type { ProviderName } from '../runner/types.js';
+import type { ProviderName } from './contract.js';
 import type { Config, Task } from '../types/generated/index.js';
 import type { RoleProvider } from './contract.js';
 import { createFakeProvider } from './fake.js';

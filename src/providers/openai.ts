@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 import { PipeError } from '../errors.js';
 import { redact } from '../records/redact.js';
 import type { Config } from '../types/generated/index.js';
-import type { Usage } from '../runner/types.js';
+import type { Usage } from './contract.js';
 import { ProviderError, type ProviderRequest, type ProviderResponse, type RoleProvider } from './contract.js';
 import { mapOpenAIError } from './openai-errors.js';
 

@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import type { ConvergenceFile } from '../convergence/record.js';
-import type { Failure, RunEvent } from '../runner/types.js';
+import type { RunEvent } from './types.js';
+import type { Failure } from '../validation/types.js';
 import type { RunState, StepRecord } from './types.js';
 
 export interface RunSummary {

@@ -42,3 +42,41 @@ export interface RunState {
   pid: number;
   steps: StepRecord[];
 }
+
+export type EventType =
+  | 'run.start'
+  | 'run.end'
+  | 'step.start'
+  | 'step.end'
+  | 'step.skipped'
+  | 'attempt.start'
+  | 'retry'
+  | 'provider.call'
+  | 'provider.result'
+  | 'ledger.entry'
+  | 'validator.result'
+  | 'verdict'
+  | 'escalation'
+  | 'rollback'
+  | 'interrupt'
+  | 'warning';
+
+export interface RunEvent {
+  ts: string;
+  type: EventType | string;
+  step?: string;
+  attempt?: number;
+  [key: string]: unknown;
+}
+
+export interface EventSink {
+  emit(type: EventType | string, data?: Record<string, unknown>): void;
+}
+
+/** Files of the run's record folder (.pipe/runs/<id>/). No-ops in a dry run. */
+export interface RunRecords {
+  /** Absolute path, or null in a dry run. */
+  readonly dir: string | null;
+  writeText(name: string, text: string): Promise<void>;
+  writeJson(name: string, value: unknown): Promise<void>;
+}

@@ -4,7 +4,7 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { redact, redactValue } from './redact.js';
-import type { EventSink, RunEvent, RunRecords } from '../runner/types.js';
+import type { EventSink, RunEvent, RunRecords } from './types.js';
 
 /** Writes `text` to `file` so a crash leaves either the old or the new file, never half of one. */
 export function writeFileAtomic(file: string, text: string): void {

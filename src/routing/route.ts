@@ -3,7 +3,10 @@
 // provider, model, mode, tier, reasoning effort and output cap.
 import { PipeError } from '../errors.js';
 import { compileExpression, evaluateCondition } from '../dsl/expressions.js';
-import type { CompiledExpression, RoleMode, RouteDecision, StepContext, VerdictName } from '../runner/types.js';
+import type { StepContext } from '../runner/types.js';
+import type { VerdictName } from '../convergence/types.js';
+import type { CompiledExpression } from '../dsl/types.js';
+import type { RoleMode, RouteDecision } from './types.js';
 import type { Policy, RoleName, Role, Task } from '../types/generated/index.js';
 import { REVIEWER_ROLES, tierForRole } from './tier.js';
 

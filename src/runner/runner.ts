@@ -17,11 +17,10 @@ import { buildScope } from './scope.js';
 import { checkStepWith } from './with-check.js';
 import { decideAfterFailure } from './control.js';
 import { silentProgress, systemClock } from './services.js';
+import type { AttemptRecord } from '../convergence/types.js';
+import type { ResolvedPipeline, ResolvedStep } from '../dsl/types.js';
+import type { ProviderName } from '../providers/contract.js';
 import type {
-  AttemptRecord,
-  ProviderName,
-  ResolvedPipeline,
-  ResolvedStep,
   RunServices,
   RunStatus,
   RunWork,

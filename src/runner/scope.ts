@@ -1,7 +1,8 @@
 // The expression scope (DSL.md §1): { task, inputs, steps: { <id>: { status, output } },
 // attempt, run, policy }. Steps not yet run are explicit nulls, never absent.
 import type { Policy, Task } from '../types/generated/index.js';
-import type { ResolvedPipeline, RunStatus, StepStatus } from './types.js';
+import type { ResolvedPipeline } from '../dsl/types.js';
+import type { RunStatus, StepStatus } from './types.js';
 
 export interface ScopeInput {
   task: Task;

@@ -4,47 +4,16 @@
 import type { ErrorCode } from '../errors.js';
 import type { Exec } from '../exec/run.js';
 import type { Ledger } from '../budget/types.js';
-import type { RoleProvider } from '../providers/contract.js';
-import type { Config, Policy, Task, Effort, RoleName, Tier, Step as PipelineStep } from '../types/generated/index.js';
-
-export type { RoleName, Tier, Effort };
+import type { ProposalText, ProviderName, RoleProvider } from '../providers/contract.js';
+import type { Reservation } from '../budget/types.js';
+import type { ScopedContext } from '../context/types.js';
+import type { AttemptRecord, VerdictName } from '../convergence/types.js';
+import type { EventSink, RunRecords } from '../records/types.js';
+import type { RoleName, RouteDecision } from '../routing/types.js';
+import type { Config, Policy, Task } from '../types/generated/index.js';
 
 export type StepStatus = 'succeeded' | 'failed' | 'blocked' | 'refused' | 'skipped' | 'escalated';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'blocked' | 'escalated' | 'refused';
-export type RoleMode = 'patch' | 'diagnosis' | 'label';
-export type ProviderName = 'fake' | 'openai';
-
-/** Where a thing came from in a YAML file, for error messages. */
-export interface SourceRef {
-  file: string;
-  line: number;
-  column: number;
-  pointer: string;
-}
-
-/** A JSONata expression compiled once at load time (src/dsl/expressions.ts). */
-export interface CompiledExpression {
-  source: string;
-  where?: SourceRef;
-  evaluate(scope: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<unknown>;
-}
-
-/** A pipeline step after loading: `extends` resolved, `if` compiled. */
-export interface ResolvedStep extends PipelineStep {
-  compiledIf?: CompiledExpression;
-  source?: SourceRef;
-}
-
-export interface ResolvedPipeline {
-  name: string;
-  /** The file it was loaded from, or `builtin:<name>`. */
-  file: string;
-  /** The extends chain, child first. */
-  chain: string[];
-  inputs: Record<string, { description?: string; default?: unknown }>;
-  steps: ResolvedStep[];
-  finally: ResolvedStep[];
-}
 
 export interface StepResult {
   status: StepStatus;
@@ -67,113 +36,6 @@ export interface StepModule<W = Record<string, unknown>> {
 }
 
 // ---------------------------------------------------------------- work items
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface RouteDecision {
-  role: RoleName;
-  /** Name (or `#<index>`) of the routing rule that matched; null when forced by `with.role`. */
-  rule: string | null;
-  ruleIndex: number | null;
-  /** Why: the rule's `when` text, or "forced by with.role". */
-  reason: string;
-  provider: ProviderName;
-  model: string;
-  mode: RoleMode;
-  tier: Tier;
-  fallbackTier: Tier | null;
-  reasoningEffort: Effort;
-  maxOutputTokens: number;
-  manualApproval: boolean;
-  /** Reviewers in diagnosis mode may patch only when the policy says so. */
-  allowPatch: boolean;
-  escalationDepth: number;
-}
-
-export interface ContextFileEntry {
-  path: string;
-  chars: number;
-  /** Why it is in: named by the task first, then glob matches. */
-  source: 'context_files' | 'allowed_files';
-  truncated: boolean;
-}
-
-export interface ScopedContext {
-  messages: ChatMessage[];
-  files: ContextFileEntry[];
-  /** What was left out or trimmed, and why. */
-  cut: { path: string; reason: string; limit?: 'max_context_chars_per_call' | 'max_input_tokens_per_call'; truncated?: boolean }[];
-  contextChars: number;
-  /** Exact token count of `messages` for the route's model, including per-message overhead. */
-  inputTokens: number;
-}
-
-export interface Usage {
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-}
-
-export interface Reservation {
-  /** ledger_entries.id of the reserved row. */
-  entryId: string;
-  projectedUsd: number;
-  estInputTokens: number;
-  estOutputTokens: number;
-}
-
-/** The model's answer for this attempt, as text; the gate parses patches. */
-export interface ProposalText {
-  kind: RoleMode;
-  text: string;
-  finishReason: string;
-  tierServed: string | null;
-  requestId: string | null;
-  usage: Usage;
-  costUsd: number;
-}
-
-export interface Failure {
-  validator: string;
-  id: string;
-  category: string;
-  file: string | null;
-  line: number | null;
-  message: string;
-}
-
-export type VerdictName = 'first' | 'progress' | 'stall' | 'divergence' | 'success';
-
-export interface Verdict {
-  verdict: VerdictName;
-  reasons: string[];
-  evidence: Record<string, unknown>;
-}
-
-/** What one attempt did; steps fill in their part. */
-export interface AttemptRecord {
-  attempt: number;
-  role?: RoleName;
-  model?: string;
-  tier?: string | null;
-  costUsd: number;
-  /** Records-dir-relative path of attempt-N.patch. */
-  patchFile?: string;
-  filesTouched: string[];
-  diffBytes: number;
-  linesAdded: number;
-  linesRemoved: number;
-  /** Gate or contract problem that ended this attempt, if any. */
-  refusal?: { code: string; message: string } | null;
-  failures: Failure[];
-  passedValidators: string[];
-  failedValidators: string[];
-  verdict?: Verdict;
-}
 
 /** The blackboard shared by steps of one run. */
 export interface RunWork {
@@ -201,44 +63,6 @@ export interface Clock {
   now(): Date;
   /** Monotonic milliseconds, for durations. */
   monotonicMs(): number;
-}
-
-export type EventType =
-  | 'run.start'
-  | 'run.end'
-  | 'step.start'
-  | 'step.end'
-  | 'step.skipped'
-  | 'attempt.start'
-  | 'retry'
-  | 'provider.call'
-  | 'provider.result'
-  | 'ledger.entry'
-  | 'validator.result'
-  | 'verdict'
-  | 'escalation'
-  | 'rollback'
-  | 'interrupt'
-  | 'warning';
-
-export interface RunEvent {
-  ts: string;
-  type: EventType | string;
-  step?: string;
-  attempt?: number;
-  [key: string]: unknown;
-}
-
-export interface EventSink {
-  emit(type: EventType | string, data?: Record<string, unknown>): void;
-}
-
-/** Files of the run's record folder (.pipe/runs/<id>/). No-ops in a dry run. */
-export interface RunRecords {
-  /** Absolute path, or null in a dry run. */
-  readonly dir: string | null;
-  writeText(name: string, text: string): Promise<void>;
-  writeJson(name: string, value: unknown): Promise<void>;
 }
 
 /** Progress lines on a terminal; silent with --json. */

@@ -12,7 +12,10 @@ import { openLedger } from '../budget/ledger.js';
 import { budgetBlockMessage, budgetLimitsFor, checkCallLimits, firstExceededLevel, formatUsd } from '../budget/limits.js';
 import { priceFor, projectCostUsd } from '../budget/pricing.js';
 import type { BudgetLimits, Ledger, ReserveRequest, ScopeFigures } from '../budget/types.js';
-import type { Reservation, RouteDecision, ScopedContext, StepContext, StepModule, StepResult } from '../runner/types.js';
+import type { StepContext, StepModule, StepResult } from '../runner/types.js';
+import type { Reservation } from '../budget/types.js';
+import type { ScopedContext } from '../context/types.js';
+import type { RouteDecision } from '../routing/types.js';
 import type { BudgetWith } from '../types/generated/index.js';
 
 const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'budget.with.schema.json'), 'utf8')) as Record<string, unknown>;

@@ -6,7 +6,11 @@ import { computeCostUsd, priceFor } from '../budget/pricing.js';
 import { ProviderError, type ProviderRequest, type ProviderResponse, type RoleProvider } from '../providers/contract.js';
 import { callWithTierPolicy, type TierAttempt } from '../providers/tiers.js';
 import { redact } from '../records/redact.js';
-import type { ProposalText, Reservation, RouteDecision, ScopedContext, StepContext, StepResult, Usage } from '../runner/types.js';
+import type { StepContext, StepResult } from '../runner/types.js';
+import type { Reservation } from '../budget/types.js';
+import type { ScopedContext } from '../context/types.js';
+import type { ProposalText, Usage } from '../providers/contract.js';
+import type { RouteDecision } from '../routing/types.js';
 import type { Tier } from '../types/generated/index.js';
 import { reserveForCall } from './budget.js';
 

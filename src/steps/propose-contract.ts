@@ -2,7 +2,7 @@
 // gate parses it again and checks everything else). Diagnosis mode: prose, and a
 // patch only where the policy lets the reviewer patch. Label mode: a first line.
 import { parseProposal } from '../patch/parse.js';
-import type { RoleMode } from '../runner/types.js';
+import type { RoleMode } from '../routing/types.js';
 
 export type AnswerCheck =
   | { ok: true; kind: RoleMode; label?: string }

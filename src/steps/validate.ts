@@ -10,7 +10,8 @@ import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
 import { runValidators, type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
 import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
-import type { Failure, StepContext, StepModule } from '../runner/types.js';
+import type { StepContext, StepModule } from '../runner/types.js';
+import type { Failure } from '../validation/types.js';
 import type { ValidateWith } from '../types/generated/index.js';
 
 const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'validate.with.schema.json'), 'utf8')) as Record<string, unknown>;

@@ -3,7 +3,7 @@
 import type { Exec } from '../exec/run.js';
 import { failureId } from '../exec/validators/index.js';
 import { checkTreeSafety } from '../patch/tree-safety.js';
-import type { Failure } from '../runner/types.js';
+import type { Failure } from './types.js';
 import type { Policy, Task } from '../types/generated/index.js';
 import type { BuiltinValidator } from './run.js';
 import { PATCH_SAFETY } from './specs.js';

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Exec } from '../exec/run.js';
 import { failureId, getParser, sortFailures } from '../exec/validators/index.js';
-import type { Failure } from '../runner/types.js';
+import type { Failure } from './types.js';
 import { costRank, type ValidatorSpec } from './specs.js';
 
 export type ValidatorStatus = 'passed' | 'failed' | 'skipped';

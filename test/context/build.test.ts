@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { countMessageTokens } from '../../src/budget/tokens.js';
 import { buildContext } from '../../src/context/build.js';
 import { decideRoute } from '../../src/routing/route.js';
-import type { Failure, RouteDecision } from '../../src/runner/types.js';
+import type { RouteDecision } from '../../src/routing/types.js';
+import type { Failure } from '../../src/validation/types.js';
 import { cleanup, gitIn, makeRepo, tempDir, writeFiles } from '../helpers/repo.js';
 import { defaultPolicy, makeCtx, makeTask } from '../routing/ctx.js';
 

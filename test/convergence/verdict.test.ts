@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { judgeAttempt, judgeAll, failureSignature, stopsRetries, thresholdsFrom, DEFAULT_THRESHOLDS } from '../../src/convergence/verdict.js';
 import { makeFailure } from '../../src/exec/validators/index.js';
-import type { AttemptRecord, Failure } from '../../src/runner/types.js';
+import type { AttemptRecord } from '../../src/convergence/types.js';
+import type { Failure } from '../../src/validation/types.js';
 import type { Policy } from '../../src/types/generated/index.js';
 
 const fail = (validator: string, category: string, file: string, message: string, line = 1): Failure => makeFailure(validator, category, file, line, message);

@@ -6,7 +6,10 @@ import { parse } from 'yaml';
 import { runCommand } from '../../src/exec/run.js';
 import type { Ledger } from '../../src/budget/types.js';
 import type { RoleProvider } from '../../src/providers/contract.js';
-import type { AttemptRecord, Approver, ProviderName, RunEvent, StepContext } from '../../src/runner/types.js';
+import type { Approver, StepContext } from '../../src/runner/types.js';
+import type { AttemptRecord } from '../../src/convergence/types.js';
+import type { ProviderName } from '../../src/providers/contract.js';
+import type { RunEvent } from '../../src/records/types.js';
 import type { Config, Policy, Task } from '../../src/types/generated/index.js';
 import { ROOT } from '../helpers/repo.js';
 

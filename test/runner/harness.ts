@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { compileExpression } from '../../src/dsl/expressions.js';
 import { registerStep } from '../../src/runner/registry.js';
 import { executeRun, type RunOptions } from '../../src/runner/runner.js';
-import type { ResolvedPipeline, ResolvedStep, StepModule } from '../../src/runner/types.js';
+import type { StepModule } from '../../src/runner/types.js';
+import type { ResolvedPipeline, ResolvedStep } from '../../src/dsl/types.js';
 import type { Policy, Task } from '../../src/types/generated/index.js';
 
 export const calls: { type: string; attempt: number; args: Record<string, unknown> }[] = [];

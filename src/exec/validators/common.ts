@@ -2,7 +2,7 @@
 // normalisation that keeps ids equal across attempts (line numbers shift, messages don't).
 import { createHash } from 'node:crypto';
 import { isAbsolute, posix, relative, sep } from 'node:path';
-import type { Failure } from '../../runner/types.js';
+import type { Failure } from '../../validation/types.js';
 
 export type ParserName = 'ruff' | 'mypy' | 'pytest' | 'tsc' | 'eslint' | 'exit-code';
 

@@ -1,5 +1,5 @@
 // eslint --format json: one entry per file with messages; severity 2 is an error, 1 a warning.
-import type { Failure } from '../../runner/types.js';
+import type { Failure } from '../../validation/types.js';
 import { makeFailure, toRepoPath, type OutputParser } from './common.js';
 
 interface EslintFile {

@@ -1,5 +1,5 @@
 // mypy text output: `path:line[:col]: error: message  [code]`; notes and the summary are skipped.
-import type { Failure } from '../../runner/types.js';
+import type { Failure } from '../../validation/types.js';
 import { makeFailure, toRepoPath, type OutputParser } from './common.js';
 
 const LINE = /^(.+?):(\d+)(?::(\d+))?(?::\d+:\d+)?: (error|note|warning): (.*?)(?:\s+\[([a-z0-9_-]+)\])?$/;

@@ -2,7 +2,7 @@
 // `ERROR path[::test] - message`; the line number comes from the test's traceback section.
 // The id hashes the test's node id, not the assertion text, so the same failing test keeps
 // its id while the wrong value it prints changes between attempts.
-import type { Failure } from '../../runner/types.js';
+import type { Failure } from '../../validation/types.js';
 import { failureId, toRepoPath, type OutputParser } from './common.js';
 
 const SUMMARY = /^(FAILED|ERROR) (.+?)(?: - (.*))?$/;

@@ -1,5 +1,5 @@
 // ruff check --output-format=json: an array of diagnostics with code, message, filename, location.
-import type { Failure } from '../../runner/types.js';
+import type { Failure } from '../../validation/types.js';
 import { makeFailure, toRepoPath, type OutputParser } from './common.js';
 
 interface RuffDiagnostic {

@@ -1,6 +1,6 @@
 // tsc --pretty false: `file(line,col): error TS1234: message`, continuation lines indented;
 // project-level errors come without a file: `error TS5023: ...`.
-import type { Failure } from '../../runner/types.js';
+import type { Failure } from '../../validation/types.js';
 import { makeFailure, toRepoPath, type OutputParser } from './common.js';
 
 const WITH_FILE = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;

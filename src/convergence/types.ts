@@ -1,0 +1,32 @@
+// Attempts and the verdicts between them (DSL.md §3).
+import type { RoleName } from '../routing/types.js';
+import type { Failure } from '../validation/types.js';
+
+export type VerdictName = 'first' | 'progress' | 'stall' | 'divergence' | 'success';
+
+export interface Verdict {
+  verdict: VerdictName;
+  reasons: string[];
+  evidence: Record<string, unknown>;
+}
+
+/** What one attempt did; steps fill in their part. */
+export interface AttemptRecord {
+  attempt: number;
+  role?: RoleName;
+  model?: string;
+  tier?: string | null;
+  costUsd: number;
+  /** Records-dir-relative path of attempt-N.patch. */
+  patchFile?: string;
+  filesTouched: string[];
+  diffBytes: number;
+  linesAdded: number;
+  linesRemoved: number;
+  /** Gate or contract problem that ended this attempt, if any. */
+  refusal?: { code: string; message: string } | null;
+  failures: Failure[];
+  passedValidators: string[];
+  failedValidators: string[];
+  verdict?: Verdict;
+}
