@@ -1,0 +1,106 @@
+// Where a run of old lines occurs in a file, under one matching rule. The rules only
+// ever forgive whitespace, in order of leniency: exact; trailing whitespace (which also
+// lets an empty line match a blank one); runs of inner spaces; one uniform indentation
+// shift for the whole run. Content is never fuzzed.
+import { positions, type FileText } from './text.js';
+
+export type Rule = 'exact' | 'trailing_whitespace' | 'inner_spaces' | 'indentation';
+export const RULES: Rule[] = ['exact', 'trailing_whitespace', 'inner_spaces', 'indentation'];
+
+const leading = (s: string) => /^[ \t]*/.exec(s)![0];
+const collapse = (s: string) => {
+  const lead = leading(s);
+  return lead + s.slice(lead.length).replace(/[ \t]+/g, ' ').trimEnd();
+};
+
+export const NORMS: Record<Rule, (s: string) => string> = {
+  exact: (s) => s,
+  trailing_whitespace: (s) => s.trimEnd(),
+  inner_spaces: collapse,
+  indentation: (s) => s.trim().replace(/[ \t]+/g, ' '),
+};
+
+/** How the answer's indentation relates to the file's, and how to re-indent new lines. */
+export interface Shift {
+  /** '+4 spaces', '-1 tab', 'tabs for 4 spaces'. */
+  describe: string;
+  apply(line: string): string | null;
+}
+
+function width(ws: string, tab: number): number {
+  let w = 0;
+  for (const ch of ws) w = ch === '\t' ? w + tab - (w % tab) : w + 1;
+  return w;
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+const wsName = (ws: string) => (/^ +$/.test(ws) ? plural(ws.length, 'space') : /^\t+$/.test(ws) ? plural(ws.length, 'tab') : JSON.stringify(ws));
+
+/** The one uniform shift that maps every answer indentation onto the file's, or null. */
+export function findShift(pairs: { answer: string; file: string }[]): Shift | null {
+  if (pairs.length === 0) return null;
+  const [first] = pairs;
+  // The answer lost a common prefix of indentation…
+  if (first.file.endsWith(first.answer)) {
+    const d = first.file.slice(0, first.file.length - first.answer.length);
+    if (d && pairs.every((p) => p.file === d + p.answer)) return { describe: `+${wsName(d)}`, apply: (l) => (l.trim() === '' ? l : d + l) };
+  }
+  // …or added one.
+  if (first.answer.endsWith(first.file)) {
+    const d = first.answer.slice(0, first.answer.length - first.file.length);
+    if (d && pairs.every((p) => p.answer === d + p.file)) return { describe: `-${wsName(d)}`, apply: (l) => (l.trim() === '' ? '' : l.startsWith(d) ? l.slice(d.length) : null) };
+  }
+  // Tabs in one, spaces in the other: the same shift measured in columns.
+  const tabs = pairs.some((p) => p.file.includes('\t'));
+  for (const tab of [4, 8, 2]) {
+    const delta = width(first.file, tab) - width(first.answer, tab);
+    if (!pairs.every((p) => width(p.file, tab) - width(p.answer, tab) === delta)) continue;
+    const render = (w: number) => (tabs ? '\t'.repeat(Math.floor(w / tab)) + ' '.repeat(w % tab) : ' '.repeat(w));
+    return {
+      describe: `${delta >= 0 ? '+' : ''}${delta} columns, ${tabs ? `tabs of ${tab}` : 'spaces'} as the file has them`,
+      apply: (l) => {
+        if (l.trim() === '') return '';
+        const w = width(leading(l), tab) + delta;
+        return w < 0 ? null : render(w) + l.slice(leading(l).length);
+      },
+    };
+  }
+  return null;
+}
+
+export interface Match {
+  start: number;
+  rule: Rule;
+  shift: Shift | null;
+}
+
+/** Every position where `old` matches under `rule` (with the shift, for the indentation rule). `added` lines must re-indent. */
+export function findMatches(ft: FileText, old: string[], rule: Rule, added: string[]): Match[] {
+  const norm = NORMS[rule];
+  const keys = old.map(norm);
+  const anchor = keys.findIndex((k) => k !== '');
+  const n = ft.lines.length;
+  const out: Match[] = [];
+  const starts: number[] = [];
+  if (anchor < 0) {
+    for (let p = 0; p + old.length <= n; p++) starts.push(p);
+  } else {
+    for (const q of positions(ft, rule, norm, keys[anchor])) {
+      const p = q - anchor;
+      if (p >= 0 && p + old.length <= n) starts.push(p);
+    }
+  }
+  for (const p of starts) {
+    let ok = true;
+    for (let i = 0; i < old.length && ok; i++) ok = norm(ft.lines[p + i]) === keys[i];
+    if (!ok) continue;
+    if (rule !== 'indentation') {
+      out.push({ start: p, rule, shift: null });
+      continue;
+    }
+    const pairs = old.map((a, i) => ({ answer: leading(a), file: leading(ft.lines[p + i]), blank: a.trim() === '' })).filter((x) => !x.blank);
+    const shift = findShift(pairs);
+    if (shift && added.every((l) => shift.apply(l) !== null)) out.push({ start: p, rule, shift });
+  }
+  return out;
+}
