@@ -38,7 +38,8 @@ const wsName = (ws: string) => (/^ +$/.test(ws) ? plural(ws.length, 'space') : /
 
 /** The one uniform shift that maps every answer indentation onto the file's, or null. */
 export function findShift(pairs: { answer: string; file: string }[]): Shift | null {
-  if (pairs.length === 0) return null;
+  // Only blank lines: nothing to shift.
+  if (pairs.length === 0) return { describe: 'none', apply: (l) => l };
   const [first] = pairs;
   // The answer lost a common prefix of indentation…
   if (first.file.endsWith(first.answer)) {
@@ -70,8 +71,31 @@ export function findShift(pairs: { answer: string; file: string }[]): Shift | nu
 
 export interface Match {
   start: number;
+  /** The strictest rule under which the old lines match here. */
   rule: Rule;
+  /** For the indentation rule only: how new lines are re-indented. */
   shift: Shift | null;
+}
+
+/** The strictest rule under which `old` matches at `start` (given it matches under the indentation rule). */
+export function strictestRule(ft: FileText, old: string[], start: number): Rule {
+  for (const rule of RULES.slice(0, -1)) {
+    const norm = NORMS[rule];
+    if (old.every((l, i) => norm(ft.lines[start + i]) === norm(l))) return rule;
+  }
+  return 'indentation';
+}
+
+/**
+ * Every position where `old` matches under the loosest rule (one uniform indentation
+ * shift, inner spaces and trailing whitespace forgiven), each tagged with the strictest
+ * rule that holds there. `added` lines must re-indent under the shift.
+ */
+export function findCandidates(ft: FileText, old: string[], added: string[]): Match[] {
+  return findMatches(ft, old, 'indentation', added).map((m) => {
+    const rule = strictestRule(ft, old, m.start);
+    return { start: m.start, rule, shift: rule === 'indentation' ? m.shift : null };
+  });
 }
 
 /** Every position where `old` matches under `rule` (with the shift, for the indentation rule). `added` lines must re-indent. */

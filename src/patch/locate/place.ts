@@ -1,11 +1,15 @@
-// Placing one line edit in a file: try the matching rules in order and stop at the first
-// that gives exactly one place. Equal matches may be told apart only by the stated line
-// number pointing exactly at one, by apply_patch anchors, by '*** End of File', or by
-// trailing blank lines the answer sent; otherwise the edit is ambiguous and refused.
+// Placing one line edit in a file. Candidates are every place the old lines match while
+// forgiving whitespace only (trailing whitespace, an empty line for a blank one, runs of
+// inner spaces, one uniform indentation shift); each is tagged with the strictest rule
+// that holds there. One candidate: placed. Several — including twins that differ only in
+// whitespace, since a model that lost whitespace may mean either — are told apart only by
+// the stated line number pointing exactly at one, by apply_patch anchors, by '*** End of
+// File', or by trailing blank lines the answer sent; otherwise the edit is refused as
+// ambiguous, naming the lines. Content is never fuzzed.
 import { placeholderKind } from '../answer/elision.js';
 import type { LineEdit, Refusal } from '../answer/types.js';
 import { closestPlace } from './closest.js';
-import { RULES, findMatches, type Match, type Rule } from './match.js';
+import { findCandidates, type Match, type Rule } from './match.js';
 import type { FileText } from './text.js';
 
 export interface Placed {
@@ -76,27 +80,22 @@ export function placeEdit(ft: FileText, edit: LineEdit): { ok: true; placed: Pla
   const old = edit.lines.filter((l) => l.op !== '+').map((l) => l.text);
   const added = edit.lines.filter((l) => l.op === '+').map((l) => l.text);
   const where = `${ft.path}: ${edit.label}`;
-  for (const rule of RULES) {
-    const matches = findMatches(ft, old, rule, added);
-    if (matches.length === 1) return { ok: true, placed: { start: matches[0].start, length: old.length, match: matches[0], chosenBy: 'unique', lines: edit.lines } };
-    if (matches.length === 0) continue;
+  const matches = findCandidates(ft, old, added);
+  const placed = (match: Match, chosenBy: Placed['chosenBy'], lines = edit.lines, length = old.length) => ({ ok: true as const, placed: { start: match.start, length, match, chosenBy, lines } });
+  if (matches.length === 1) return placed(matches[0], 'unique');
+  if (matches.length > 1) {
     const chosen = choose(ft, edit, matches, old.length);
-    if (chosen) return { ok: true, placed: { start: chosen.match.start, length: old.length, match: chosen.match, chosenBy: chosen.by, lines: edit.lines } };
+    if (chosen) return placed(chosen.match, chosen.by);
     if (edit.trailingBlanks > 0) {
       const blanks = Array.from({ length: edit.trailingBlanks }, () => '');
-      const longer = findMatches(ft, [...old, ...blanks], rule, added);
-      if (longer.length === 1) {
-        const lines = [...edit.lines, ...blanks.map((text) => ({ op: ' ' as const, text, at: 0 }))];
-        return { ok: true, placed: { start: longer[0].start, length: old.length + blanks.length, match: longer[0], chosenBy: 'trailing blank lines', lines } };
-      }
+      const longer = findCandidates(ft, [...old, ...blanks], added);
+      if (longer.length === 1) return placed(longer[0], 'trailing blank lines', [...edit.lines, ...blanks.map((text) => ({ op: ' ' as const, text, at: 0 }))], old.length + blanks.length);
     }
     const stated = edit.line !== null ? ` (the stated line ${edit.line} points at none of them)` : '';
+    const loose = matches.some((m) => m.rule !== matches[0].rule) ? ' (some differing only in whitespace)' : '';
     return {
       ok: false,
-      refusal: {
-        check: 'locate',
-        reason: `${where} matches ${matches.length} places${rule === 'exact' ? '' : ` (${ruleName(rule)})`}, at lines ${listLines(matches.map((m) => m.start))}${stated}; add unchanged lines around the change until it matches exactly one place`,
-      },
+      refusal: { check: 'locate', reason: `${where} matches ${matches.length} places${loose}, at lines ${listLines(matches.map((m) => m.start))}${stated}; add unchanged lines around the change until it matches exactly one place` },
     };
   }
   const placeholder = edit.lines.find((l) => l.op !== '+' && placeholderKind(l.text) !== null && !ft.lines.some((f) => f.trim() === l.text.trim()));
