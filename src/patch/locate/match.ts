@@ -2,22 +2,28 @@
 // ever forgive whitespace, in order of leniency: exact; trailing whitespace (which also
 // lets an empty line match a blank one); runs of inner spaces; one uniform indentation
 // shift for the whole run. Content is never fuzzed.
-import { positions, type FileText } from './text.js';
+import { normalisedLines, occurrenceCount, positions, type FileText } from './text.js';
 
 export type Rule = 'exact' | 'trailing_whitespace' | 'inner_spaces' | 'indentation';
 export const RULES: Rule[] = ['exact', 'trailing_whitespace', 'inner_spaces', 'indentation'];
 
 const leading = (s: string) => /^[ \t]*/.exec(s)![0];
+// Most lines have no run of spaces and no tab: skip the regex for them.
+const hasRuns = (s: string) => s.includes('  ') || s.includes('\t');
 const collapse = (s: string) => {
   const lead = leading(s);
-  return lead + s.slice(lead.length).replace(/[ \t]+/g, ' ').trimEnd();
+  const rest = s.slice(lead.length);
+  return lead + (hasRuns(rest) ? rest.replace(/[ \t]+/g, ' ') : rest).trimEnd();
 };
 
 export const NORMS: Record<Rule, (s: string) => string> = {
   exact: (s) => s,
   trailing_whitespace: (s) => s.trimEnd(),
   inner_spaces: collapse,
-  indentation: (s) => s.trim().replace(/[ \t]+/g, ' '),
+  indentation: (s) => {
+    const t = s.trim();
+    return hasRuns(t) ? t.replace(/[ \t]+/g, ' ') : t;
+  },
 };
 
 /** How the answer's indentation relates to the file's, and how to re-indent new lines. */
@@ -102,10 +108,21 @@ export function findCandidates(ft: FileText, old: string[], added: string[]): Ma
 export function findMatches(ft: FileText, old: string[], rule: Rule, added: string[]): Match[] {
   const norm = NORMS[rule];
   const keys = old.map(norm);
-  const anchor = keys.findIndex((k) => k !== '');
+  const file = normalisedLines(ft, rule, norm);
   const n = ft.lines.length;
   const out: Match[] = [];
   const starts: number[] = [];
+  // Anchor on the old line that occurs least often in the file.
+  let anchor = -1;
+  let fewest = Infinity;
+  keys.forEach((k, i) => {
+    if (k === '') return;
+    const count = occurrenceCount(ft, rule, norm, k);
+    if (count < fewest) {
+      fewest = count;
+      anchor = i;
+    }
+  });
   if (anchor < 0) {
     for (let p = 0; p + old.length <= n; p++) starts.push(p);
   } else {
@@ -116,7 +133,7 @@ export function findMatches(ft: FileText, old: string[], rule: Rule, added: stri
   }
   for (const p of starts) {
     let ok = true;
-    for (let i = 0; i < old.length && ok; i++) ok = norm(ft.lines[p + i]) === keys[i];
+    for (let i = 0; i < old.length && ok; i++) ok = file[p + i] === keys[i];
     if (!ok) continue;
     if (rule !== 'indentation') {
       out.push({ start: p, rule, shift: null });

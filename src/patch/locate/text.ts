@@ -11,8 +11,10 @@ export interface FileText {
   /** The terminator new lines get: the file's most common one ('\n' for an empty file). */
   eol: '\n' | '\r\n';
   finalNewline: boolean;
-  /** Normalised line → 0-based positions, one map per normalisation (built on first use). */
-  indexes: Map<string, Map<string, number[]>>;
+  /** Normalised line → its positions, one index per normalisation (built on first use). */
+  indexes: Map<string, LineIndex>;
+  /** Every line normalised, one array per normalisation (built on first use). */
+  normalised: Map<string, string[]>;
 }
 
 export function splitText(path: string, text: string): FileText {
@@ -37,23 +39,57 @@ export function splitText(path: string, text: string): FileText {
     else lf++;
     start = nl + 1;
   }
-  return { path, bom, lines, eols, eol: crlf > lf ? '\r\n' : '\n', finalNewline: eols.length === 0 || eols[eols.length - 1] !== '', indexes: new Map() };
+  return { path, bom, lines, eols, eol: crlf > lf ? '\r\n' : '\n', finalNewline: eols.length === 0 || eols[eols.length - 1] !== '', indexes: new Map(), normalised: new Map() };
 }
 
-/** The positions of every line whose normalised form is `key`. */
-export function positions(ft: FileText, name: string, norm: (s: string) => string, key: string): number[] {
+/** Every line of the file under one normalisation. */
+export function normalisedLines(ft: FileText, name: string, norm: (s: string) => string): string[] {
+  let lines = ft.normalised.get(name);
+  if (!lines) {
+    lines = ft.lines.map(norm);
+    ft.normalised.set(name, lines);
+  }
+  return lines;
+}
+
+/** Positions by normalised line, kept as chains (last position per key, previous one per line) to allocate little. */
+interface LineIndex {
+  last: Map<string, number>;
+  previous: Int32Array;
+  count: Map<string, number>;
+}
+
+function indexOf(ft: FileText, name: string, norm: (s: string) => string): LineIndex {
   let index = ft.indexes.get(name);
   if (!index) {
-    index = new Map();
-    ft.lines.forEach((l, i) => {
-      const k = norm(l);
-      const list = index!.get(k);
-      if (list) list.push(i);
-      else index!.set(k, [i]);
-    });
+    const keys = normalisedLines(ft, name, norm);
+    const last = new Map<string, number>();
+    const count = new Map<string, number>();
+    const previous = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const p = last.get(k);
+      previous[i] = p === undefined ? -1 : p;
+      last.set(k, i);
+      count.set(k, (count.get(k) ?? 0) + 1);
+    }
+    index = { last, previous, count };
     ft.indexes.set(name, index);
   }
-  return index.get(key) ?? [];
+  return index;
+}
+
+/** How many lines normalise to `key`. */
+export function occurrenceCount(ft: FileText, name: string, norm: (s: string) => string, key: string): number {
+  return indexOf(ft, name, norm).count.get(key) ?? 0;
+}
+
+/** The positions (ascending) of every line whose normalised form is `key`. */
+export function positions(ft: FileText, name: string, norm: (s: string) => string, key: string): number[] {
+  const index = indexOf(ft, name, norm);
+  const out: number[] = [];
+  for (let i = index.last.get(key) ?? -1; i >= 0; i = index.previous[i]) out.push(i);
+  return out.reverse();
 }
 
 /** Lines with their terminators, as a diff compares them. */
