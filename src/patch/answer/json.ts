@@ -26,6 +26,18 @@ function operationOf(edits: Edit[]): FileChange['file']['operation'] | string {
   return 'modify';
 }
 
+/** Structured Outputs' strict schema sends optional keys as null ("count": null); the patch schema has them absent. */
+function dropNulls(value: unknown): void {
+  if (!value || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  if (record.summary === null) delete record.summary;
+  if (!Array.isArray(record.edits)) return;
+  for (const edit of record.edits) {
+    if (!edit || typeof edit !== 'object') continue;
+    for (const [k, v] of Object.entries(edit as Record<string, unknown>)) if (v === null) delete (edit as Record<string, unknown>)[k];
+  }
+}
+
 /** Parses a JSON answer (already cut from the prose). `firstLine` is for messages. Returns the changes and the summary. */
 export function readJsonPatch(text: string, firstLine: number): { changes: FileChange[]; summary: string } {
   let value: unknown;
@@ -35,6 +47,7 @@ export function readJsonPatch(text: string, firstLine: number): { changes: FileC
     throw new DiffSyntaxError(`line ${firstLine}: the answer starts like JSON but is not valid JSON (${(err as Error).message}); send one JSON patch object`);
   }
   if (Array.isArray(value)) throw new DiffSyntaxError('the JSON patch is an array; send an object {"edits": [ … ]}');
+  dropNulls(value);
   const validate = validatorFor('proposal');
   if (!validate(value)) throw new DiffSyntaxError(schemaReason((validate.errors ?? []) as never));
   const proposal = value as Proposal;
