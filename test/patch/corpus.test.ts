@@ -126,7 +126,7 @@ const cases: Case[] = [
   { name: 'several rules at once', text: create('.env.prod', ['A=1']) + modify('docs/guide.md', 'guide', 'x') + 'diff --git a/bin/run.sh b/bin/run.sh\nold mode 100755\nnew mode 100644\n', allowed: ['src/**', '.env*', 'bin/**'], expect: refused(['forbidden-paths', 'allowed-files', 'mode-changes']) },
   // ---- well-formed but does not fit the tree
   // The locator refuses a hunk that matches nowhere before git apply --check sees it.
-  { name: 'context mismatch', text: modify('src/app.py', 'import json', 'import os'), expect: { verdict: 'misfit', failing: ['locate'], reason: /hunk 1 \(answer line 4\) does not match the file: none of its 1 old lines occurs in src\/app.py/ } },
+  { name: 'context mismatch', text: modify('src/app.py', 'import json', 'import os'), expect: { verdict: 'misfit', failing: ['locate'], reason: /hunk 1 \(answer line 4\) does not match the file: the closest place is line 1 of src\/app.py, where 0 of 1 lines agree — line 1: expected 'import json', found 'import re'/ } },
   { name: 'creating a file that exists', text: create('src/util.py', ['x']), expect: { verdict: 'misfit', failing: ['git-apply-check'], reason: /already exists/ } },
   { name: 'JSON replace text not found', text: json({ edits: [{ op: 'replace', path: 'src/util.py', old: 'return a - b', new: 'x' }] }), expect: { verdict: 'misfit', failing: ['locate'], reason: /edit 1 \(replace src\/util.py\): the old text occurs 0 times/ } },
 ];
