@@ -114,6 +114,7 @@ const cases: Case[] = [
   { name: 'rename out of the allowed set', text: gitRename('src/util.py', 'lib/util.py'), allowed: ['src/**'], safety: { allow_renames: true }, expect: refused(['allowed-files']) },
   { name: 'copy', text: 'diff --git a/src/util.py b/src/util2.py\nsimilarity index 100%\ncopy from src/util.py\ncopy to src/util2.py\n', expect: refused(['renames'], /copies src\/util.py to src\/util2.py/) },
   { name: 'new file when not allowed', text: create('src/new.py', ['x']), safety: { allow_new_files: false }, expect: refused(['new-files']) },
+  { name: 'new file written as a modification when not allowed', text: '--- a/src/brand_new.py\n+++ b/src/brand_new.py\n@@ -0,0 +1 @@\n+x = 1\n', safety: { allow_new_files: false }, expect: refused(['new-files'], /creates src\/brand_new.py/) },
   { name: 'mode change', text: 'diff --git a/src/util.py b/src/util.py\nold mode 100644\nnew mode 100755\n', expect: refused(['mode-changes'], /src\/util.py \(100644 → 100755\)/) },
   { name: 'executable new file', text: create('src/tool.sh', ['#!/bin/sh'], '100755'), expect: refused(['mode-changes']) },
   { name: 'mode change when allowed', text: 'diff --git a/src/util.py b/src/util.py\nold mode 100644\nnew mode 100755\n', safety: { allow_mode_changes: true }, expect: OK },

@@ -74,6 +74,11 @@ export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promi
       patch.diffText = located.diffText;
       patch.normalisations.push(...located.normalisations);
       checks.push({ name: 'locate', ok: true });
+      // Locating can turn a modification of a missing file into a new file: judge the operations again.
+      for (const again of [checkNewFiles(patch, rules), checkDeletes(patch, rules)]) {
+        const k = checks.findIndex((c) => c.name === again.name);
+        if (!again.ok && checks[k].ok) checks[k] = again;
+      }
       if (input.gitApplyCheck !== false) checks.push(await checkGitApply(patch.diffText, input.repo, input.exec));
     } else checks.push({ name: located.refusal.check === 'elision' ? 'elision' : 'locate', ok: false, reason: located.refusal.reason });
   }

@@ -107,11 +107,39 @@ export function alignTokens(oldTokens: string[], newTokens: string[]): Change[] 
   return refine(oldTokens, newTokens, changes);
 }
 
+/** The edit with blank context lines that sit between added lines read as added; null when there are none. */
+function blanksAsAdded(edit: LineEdit): LineEdit | null {
+  const lines = edit.lines.map((l) => ({ ...l }));
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].op !== ' ' || lines[i].text.trim() !== '') continue;
+    let j = i;
+    while (j < lines.length && lines[j].op === ' ' && lines[j].text.trim() === '') j++;
+    if (i > 0 && lines[i - 1].op === '+' && j < lines.length && lines[j].op === '+') {
+      for (let k = i; k < j; k++) lines[k] = { ...lines[k], op: '+', text: '' };
+      changed = true;
+    }
+    i = j - 1;
+  }
+  return changed ? { ...edit, lines } : null;
+}
+
 function placeAll(ft: FileText, edits: LineEdit[], notes: Normalisation[]): { ok: true; reps: Replacement[]; placed: Placed[] } | { ok: false; refusal: Refusal } {
   const reps: Replacement[] = [];
   const placed: Placed[] = [];
-  for (const edit of edits) {
-    const p = placeEdit(ft, edit);
+  for (const asSent of edits) {
+    let edit = asSent;
+    let p = placeEdit(ft, edit);
+    if (!p.ok && p.refusal.check === 'locate') {
+      // A blank line between added lines may be an added blank line that lost its '+'.
+      const alternative = blanksAsAdded(edit);
+      const again = alternative ? placeEdit(ft, alternative) : null;
+      if (alternative && again?.ok) {
+        edit = alternative;
+        p = again;
+        notes.push({ kind: 'blank_lines', detail: `${ft.path} ${edit.label}: blank lines between added lines read as added blank lines`, path: ft.path });
+      }
+    }
     if (!p.ok) return p;
     placed.push(p.placed);
     const where = `${ft.path} ${edit.label}`;

@@ -4,7 +4,7 @@
 // is what the gate checks with `git apply --check`, what is recorded and what is applied.
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileChange, Normalisation, Refusal } from '../answer/types.js';
+import type { FileChange, LineEdit, Normalisation, Refusal } from '../answer/types.js';
 import { renderDiff } from '../render.js';
 import type { PatchFile } from '../types.js';
 import { editFile, type EditedFile } from './edit-file.js';
@@ -16,12 +16,15 @@ export type LocateResult = { ok: true; files: PatchFile[]; diffText: string; nor
 const refuse = (reason: string): LocateResult => ({ ok: false, refusal: { check: 'locate', reason } });
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-async function readText(repo: string, path: string): Promise<{ text: string; mode: string } | { problem: string }> {
+/** Every edit only adds lines (a new file's text written as a hunk). */
+const addsOnly = (change: FileChange) => change.content === null && change.edits.length > 0 && change.edits.every((e) => e.kind === 'lines' && e.lines.every((l) => l.op === '+'));
+
+async function readText(repo: string, path: string): Promise<{ text: string; mode: string } | { problem: string; missing?: boolean }> {
   let st;
   try {
     st = await lstat(join(repo, path));
   } catch {
-    return { problem: `${path} does not exist in the working tree` };
+    return { problem: `${path} does not exist in the working tree; to create it, send it as a new file (--- /dev/null)`, missing: true };
   }
   if (!st.isFile()) return { problem: `${path} is not a regular file` };
   const bytes = await readFile(join(repo, path));
@@ -66,6 +69,14 @@ export async function locateChanges(repo: string, changes: FileChange[]): Promis
     }
     const path = read.oldPath!;
     const current = await readText(repo, path);
+    if ('problem' in current && current.missing && read.operation === 'modify' && addsOnly(change)) {
+      // A diff for a file that does not exist yet, written as a modification of it.
+      const content = (change.edits as LineEdit[]).flatMap((e) => e.lines.map((l) => l.text)).join('\n') + '\n';
+      const after = tokensOf(splitText(path, content));
+      notes.push({ kind: 'path', detail: `${path} does not exist; its hunk of added lines read as a new file`, path });
+      files.push(canonical({ ...read, operation: 'create', oldPath: null, newMode: '100644' }, { oldTokens: [], newTokens: after, changes: [{ oldStart: 0, oldLen: 0, newStart: 0, newLen: after.length }], newText: content }));
+      continue;
+    }
     if ('problem' in current) return refuse(current.problem);
     if (read.operation === 'delete') {
       const before = tokensOf(splitText(path, current.text));

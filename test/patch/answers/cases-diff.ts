@@ -296,6 +296,46 @@ index 1a2b3c4..5d6e7f8 100644
       },
     },
   },
+  {
+    name: 'a new file written as a modification, without /dev/null',
+    format: 'unified_diff',
+    answer: fence('diff', `--- a/tests/test_format.py
++++ b/tests/test_format.py
+@@ -0,0 +1,6 @@
++from decimal import Decimal
++
++from invoicing.format import Formatter
++
++def test_money():
++    assert Formatter().money(Decimal("2")) == "2.00 EUR"
+`),
+    expect: { files: { 'tests/test_format.py': 'from decimal import Decimal\n\nfrom invoicing.format import Formatter\n\ndef test_money():\n    assert Formatter().money(Decimal("2")) == "2.00 EUR"\n' }, normalisations: ['path'] },
+  },
+  {
+    name: "an added blank line that lost its '+'",
+    format: 'unified_diff',
+    answer: fence('diff', `--- a/packages/web/src/util/strings.ts
++++ b/packages/web/src/util/strings.ts
+@@ -1,5 +1,12 @@
+ export function formatPrice(value: number): string {
+   return '$' + value.toFixed(2);
+ }
++
++export function formatCount(n: number): string {
++  return n === 1 ? '1 item' : \`\${n} items\`;
++}
+
++export function formatPercent(x: number): string {
++  return \`\${(x * 100).toFixed(0)}%\`;
++}
+
+ export function slug(text: string): string {
+`),
+    expect: {
+      files: { 'packages/web/src/util/strings.ts': edit(STRINGS_TS, "toFixed(2);\n}\n", "toFixed(2);\n}\n\nexport function formatCount(n: number): string {\n  return n === 1 ? '1 item' : `${n} items`;\n}\n\nexport function formatPercent(x: number): string {\n  return `${(x * 100).toFixed(0)}%`;\n}\n") },
+      normalisations: ['blank_lines'],
+    },
+  },
 ];
 
 export const FIXTURE_FILES = FILES;
