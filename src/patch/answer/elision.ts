@@ -9,10 +9,11 @@ const COMMENT = /^(?:\/\/+|#+|--|;+|%+|\/\*+|\*|<!--|\{\/\*|rem\s|"""|''')\s*(.*
 const BRACKET = /^[[<({]\s*(.*?)\s*[\]>)}]$/;
 const ELLIPSIS = /^(\.\.\.|…)+$/;
 const KEYWORD = /\b(existing|rest|unchanged|remaining|remainder|other|same|previous|omitted|more|code|here|before|etc|original|keep|kept|as is|similar|implementation|truncated|snip)\b/;
+const NOUNS = 'code|implementation|methods?|functions?|tests?|logic|content|imports?|fields|properties|props|cases|lines|handlers|routes|statements|definitions|config(uration)?|options|settings|styles|rules|helpers|dependencies|entries|items|exports|types|attributes|body|class|file|module|component|template|section|block|page|script|object|members|query|queries|document|text|list|array|table|schema|data|docstring|comments?';
 const PHRASE = [
-  /^(the )?(rest|remainder) of (the )?(\w+ )?(file|code|function|method|class|module|implementation|body|tests?|component|logic|script|config|content|imports?|object|lines?|page|template|section|block)\b/,
-  /\b(existing|previous|original|other|remaining|unchanged) (\w+ )?(code|implementation|methods|functions|tests|logic|content|imports|fields|properties|cases|lines|handlers|routes|statements|definitions|config|styles)\b.*\b(unchanged|here|remains?|as is|as-is|omitted|stays?|goes here|same|untouched|not shown|follows?)\b/,
-  /^(\.\.\. )?(existing|previous|original|unchanged|remaining) (\w+ )?(code|implementation|methods|functions|tests|logic|content|imports|lines)$/,
+  new RegExp(`^(the )?(rest|remainder) of (the )?(\\w+ )?(${NOUNS})\\b`),
+  new RegExp(`\\b(existing|previous|original|other|remaining|unchanged) (\\w+ )?(${NOUNS})\\b.*\\b(unchanged|here|remains?|as is|as-is|omitted|stays?|goes here|same|untouched|not shown|follows?|as before)\\b`),
+  new RegExp(`^(\\.\\.\\. )?(existing|previous|original|unchanged|remaining) (\\w+ )?(${NOUNS})$`),
   /^((the|all|other|remaining|existing|previous) )?(\w+ )?(unchanged|omitted|remains? unchanged|stays? the same)( (below|above|here))?$/,
   /^(no changes?|same as before|as before|omitted for brevity|code omitted|snip(ped)?)( (below|above|here))?$/,
 ];
@@ -29,6 +30,8 @@ export function placeholderKind(line: string): 'phrase' | 'ellipsis' | null {
   const s = inner.toLowerCase().replace(/^[[(<]\s*|\s*[\])>]$/g, '').replace(/\s+/g, ' ').replace(/[.:;!,]+$/, (m) => (ELLIPSIS.test(m) ? m : '')).trim();
   if (s === '') return null;
   if (ELLIPSIS.test(s)) return c ? 'ellipsis' : null;
+  // "... validation ...": words between two ellipses stand for code.
+  if (/^(\.\.\.|…)\s*\S.{0,60}?\s*(\.\.\.|…)$/.test(s)) return 'phrase';
   const hasEllipsis = /\.\.\.|…/.test(s);
   const words = s.replace(/\.\.\.|…/g, ' ').replace(/\s+/g, ' ').trim();
   if (hasEllipsis && KEYWORD.test(words)) return 'phrase';
@@ -41,13 +44,21 @@ const PROSE_FILES = /\.(md|markdown|txt|rst|adoc|ya?ml|csv|log)$/i;
 const PYTHON = /\.pyi?$/i;
 const indentOf = (s: string) => /^\s*/.exec(s)![0].replace(/\t/g, '    ').length;
 
-/** A lone `...` that is Python code: the body of a def/class/with line above it. */
+/** A lone `...` that is Python code: the whole body of the def/class/with line above it. */
 function isPythonStub(newLines: string[], k: number): boolean {
+  let opener = false;
   for (let j = k - 1; j >= 0; j--) {
     if (newLines[j].trim() === '') continue;
-    return /:\s*(#.*)?$/.test(newLines[j]) && indentOf(newLines[k]) > indentOf(newLines[j]);
+    opener = /:\s*(#.*)?$/.test(newLines[j]) && indentOf(newLines[k]) > indentOf(newLines[j]);
+    break;
   }
-  return false;
+  if (!opener) return false;
+  // A body that goes on after the '...' means the '...' stands for something.
+  for (let j = k + 1; j < newLines.length; j++) {
+    if (newLines[j].trim() === '') continue;
+    return indentOf(newLines[j]) < indentOf(newLines[k]);
+  }
+  return true;
 }
 
 function elisionReason(path: string, at: number, text: string): Refusal {
