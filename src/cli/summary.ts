@@ -2,6 +2,7 @@
 // summary table people see.
 import { relative } from 'node:path';
 import type { RunOutcome } from '../runner/runner.js';
+import { answersOfRun, type AnswerView } from '../records/answers.js';
 import { usd } from './progress.js';
 
 export interface RunResultJson {
@@ -23,6 +24,8 @@ export interface RunResultJson {
   /** The classification a label-mode role gave (the `classify` pipeline), else null. */
   label: string | null;
   steps: { id: string; uses: string; attempt: number; status: string; message: string | null }[];
+  /** How each attempt's answer was read: format, note, normalisations, refusal. */
+  answers: AnswerView[];
   [key: string]: unknown;
 }
 
@@ -68,6 +71,7 @@ export function runResultJson(outcome: RunOutcome): RunResultJson {
     diagnosis: outcome.work.diagnosis ?? null,
     label: runLabel(outcome),
     steps,
+    answers: answersOfRun(s.steps),
     ...(s.dry_run ? { plan: { route: lastOutputs.route ?? null, budget: lastOutputs.budget ?? null } } : {}),
   };
 }
@@ -91,6 +95,11 @@ export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean
   rows.push(['files', s.files_changed.length ? s.files_changed.join(', ') : '—']);
   const label = runLabel(outcome);
   if (label !== null) rows.push(['label', label]);
+  const lastAnswer = answersOfRun(s.steps).filter((a) => a.format).pop();
+  if (lastAnswer?.format && !s.dry_run) {
+    const kinds = [...new Set(lastAnswer.normalisations.map((n) => n.kind))];
+    rows.push(['answer', `${lastAnswer.format.replace('_', ' ')}${kinds.length ? `, normalised: ${kinds.join(', ')} (pipe show ${s.run_id})` : ''}`]);
+  }
   if (s.records_dir) rows.push(['records', relative(process.cwd(), s.records_dir) || s.records_dir]);
   if (outcome.stoppedBefore) rows.push(['stopped', `before ${outcome.stoppedBefore} (dry run: no provider call, nothing written)`]);
   if (s.error && s.status !== 'succeeded') rows.push(['reason', s.error.message]);

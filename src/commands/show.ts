@@ -41,6 +41,10 @@ export function renderRun(d: RunDetail): string {
   if (d.attempts.length) lines.push('', 'attempts:');
   for (const a of d.attempts) {
     lines.push(`  attempt ${a.attempt}: ${a.role ?? '-'}${a.model ? ` (${a.model}${a.tier ? `, ${a.tier}` : ''})` : ''}  cost ${money(a.cost_usd)}  verdict ${a.verdict ?? '-'}${a.patch_file ? `  patch ${a.patch_file}` : ''}`);
+    if (a.answer?.format) lines.push(`    answer: ${a.answer.format.replace('_', ' ')}${a.answer_file ? ` (${a.answer_file})` : ''}`);
+    if (a.answer?.note) lines.push(`    note: ${redact(a.answer.note.split('\n')[0].slice(0, 160))}${a.answer.note.includes('\n') ? ' …' : ''}`);
+    for (const n of a.answer?.normalisations ?? []) lines.push(`    normalised (${n.kind}): ${redact(n.detail).slice(0, 200)}`);
+    if (a.answer?.refusal) lines.push(`    refused (${a.answer.refusal.code}): ${redact(a.answer.refusal.message.split('\n')[0]).slice(0, 300)}`);
     for (const r of a.reasons) lines.push(`    why: ${r}`);
     if (a.passed_validators.length || a.failed_validators.length) lines.push(`    validators passed: ${a.passed_validators.join(', ') || 'none'}; failed: ${a.failed_validators.join(', ') || 'none'}`);
     for (const f of a.failures.slice(0, 10)) lines.push(`    - [${f.validator} ${f.category}] ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message.split('\n')[0].slice(0, 160)}`);

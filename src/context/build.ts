@@ -8,6 +8,7 @@ import type { RouteDecision } from '../routing/types.js';
 import { isPatchable, selectContextFiles, type CandidateFile } from './files.js';
 import { closingInstruction, renderFile, renderSection, systemPrompt, taskSection, type Section } from './prompt.js';
 import { retrySections } from './retry.js';
+import { answerSettings } from '../patch/answer/policy.js';
 
 export interface BuildContextOptions {
   /** More sections after the task (the escalation packet, for instance). */
@@ -46,8 +47,9 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
 
   const retry = await retrySections(ctx, route.mode);
   const head = [taskSection(ctx.task, route.mode), ...retry.sections, ...(options.extraSections ?? [])].map(renderSection);
-  const system = systemPrompt(route.mode, ctx.task);
-  const closing = closingInstruction(route.mode);
+  const ask = answerSettings(ctx.policy, route.role).ask;
+  const system = systemPrompt(route.mode, ctx.task, ask);
+  const closing = closingInstruction(route.mode, ask);
   const selection = await selectContextFiles(ctx.services.exec, ctx.repo, ctx.task, ctx.policy, maxChars);
   const cut: ScopedContext['cut'] = [...retry.cut, ...selection.cut];
 

@@ -1,6 +1,8 @@
-// The words sent to a model. The system prompt fixes the answer's shape (one unified
-// diff or one JSON patch, a diagnosis in prose, or one label) and lists the only paths
-// a patch may touch; the gate enforces all of it anyway.
+// The words sent to a model. The system prompt fixes the answer's shape (one patch in
+// the format the policy asks for, a diagnosis in prose, or one label) and lists the only
+// paths a patch may touch; the gate enforces all of it anyway.
+import type { AnswerFormat } from '../patch/answer/types.js';
+import { FORMAT_NAMES } from '../patch/answer/types.js';
 import type { RoleMode } from '../routing/types.js';
 import type { Task } from '../types/generated/index.js';
 
@@ -10,7 +12,7 @@ function pathList(task: Task): string {
   return task.allowed_files.map((p) => `- ${p}`).join('\n');
 }
 
-export function systemPrompt(mode: RoleMode, task: Task): string {
+export function systemPrompt(mode: RoleMode, task: Task, ask: AnswerFormat = 'unified_diff'): string {
   if (mode === 'diagnosis') {
     return [
       'You are a senior engineer reviewing a coding task that automated attempts could not finish.',
@@ -27,15 +29,64 @@ export function systemPrompt(mode: RoleMode, task: Task): string {
   }
   return [
     'You are a careful software engineer making one change in a git repository.',
-    'Answer with exactly one unified diff and nothing else: no prose, no explanations, no Markdown code fences.',
-    'Use the format of `git diff`: `diff --git a/<path> b/<path>`, `--- a/<path>`, `+++ b/<path>` headers (`/dev/null` for a new file) and hunks with correct line counts and enough context lines to apply cleanly.',
-    'Alternatively, answer with exactly one JSON object and nothing else: {"summary": "...", "edits": [...]}, where each edit is',
-    '{"op": "replace", "path": ..., "old": <exact existing text, occurring once>, "new": ...}, {"op": "create", "path": ..., "content": ...},',
-    '{"op": "overwrite", "path": ..., "content": ...} or {"op": "delete", "path": ...}.',
+    ...FORMAT_RULES[ask],
+    '',
     'Paths are relative to the repository root with forward slashes. You may change only files matching these globs; anything else is refused:',
     pathList(task),
   ].join('\n');
 }
+
+const COMMON = [
+  'Copy unchanged and removed lines exactly from the files as shown, whitespace included; pipe finds each change by its lines, so they must occur in exactly one place.',
+  'Send complete lines: never stand in for code with "...", "// existing code", "# rest unchanged" or similar placeholders; such an answer is refused.',
+  'Send exactly one patch. Do not include shell commands or a second version of the change.',
+];
+
+/** What the prompt asks for, per answer format: precise enough to write it without guessing. */
+const FORMAT_RULES: Record<AnswerFormat, string[]> = {
+  unified_diff: [
+    'Answer with exactly one unified diff in the format of `git diff`, inside one ```diff fenced block. A sentence before or after the block is fine; put nothing else inside it.',
+    'For each file: `diff --git a/<path> b/<path>`, `--- a/<path>`, `+++ b/<path>` (`--- /dev/null` for a new file, `+++ /dev/null` for a deleted one).',
+    'For each hunk: `@@ -<old start>,<old count> +<new start>,<new count> @@`, then its lines, each starting with one character: a space for an unchanged line, `-` for a removed line, `+` for an added line.',
+    'Give 3 unchanged lines before and after each change, and put all of a file\'s hunks in one section, in file order.',
+    ...COMMON,
+  ],
+  json_patch: [
+    'Answer with exactly one JSON object and nothing else: {"summary": "<one paragraph>", "edits": [ ... ]}, where each edit is one of:',
+    '{"op": "replace", "path": <file>, "old": <exact existing text, occurring exactly once in the file>, "new": <its replacement>}',
+    '{"op": "create", "path": <new file>, "content": <its whole text>}',
+    '{"op": "overwrite", "path": <existing file>, "content": <its whole new text>}',
+    '{"op": "delete", "path": <file>}',
+    'Make "old" long enough (a few whole lines) to occur only once; JSON-escape newlines as \\n.',
+    ...COMMON,
+  ],
+  apply_patch: [
+    'Answer with exactly one patch in the apply_patch format, and nothing else:',
+    '*** Begin Patch',
+    '*** Update File: <path>',
+    '@@ <the line that opens the enclosing class or function, when needed to tell equal places apart>',
+    ' <unchanged line>',
+    '-<removed line>',
+    '+<added line>',
+    '*** End Patch',
+    'Every chunk line starts with one character: a space (unchanged), `-` (removed) or `+` (added). Give 3 unchanged lines above and below each change; no line numbers.',
+    'Use `*** Add File: <path>` followed by the new file\'s lines, each starting with `+`, to create a file; `*** Delete File: <path>` to delete one; `*** Move to: <path>` after an Update File line to rename it.',
+    ...COMMON,
+  ],
+  search_replace: [
+    'Answer with SEARCH/REPLACE blocks. For each change, write the file path on a line of its own, then a fenced block:',
+    'path/to/file.ext',
+    '```',
+    '<<<<<<< SEARCH',
+    '<the exact existing lines to replace, with enough unchanged lines to occur exactly once>',
+    '=======',
+    '<the lines that replace them>',
+    '>>>>>>> REPLACE',
+    '```',
+    'Use several blocks for several changes; a block with an empty SEARCH part creates a new file.',
+    ...COMMON,
+  ],
+};
 
 export interface Section {
   title: string;
@@ -58,8 +109,8 @@ export function taskSection(task: Task, mode: RoleMode): Section {
   return { title: 'Task', body: lines.join('\n') };
 }
 
-export function closingInstruction(mode: RoleMode): string {
+export function closingInstruction(mode: RoleMode, ask: AnswerFormat = 'unified_diff'): string {
   if (mode === 'diagnosis') return 'Now write your diagnosis (prose only, no patch).';
   if (mode === 'label') return 'Now answer with the one label.';
-  return 'Now answer with the unified diff (or the JSON patch) only.';
+  return `Now answer with the ${FORMAT_NAMES[ask]}: one patch, complete lines, no placeholders.`;
 }

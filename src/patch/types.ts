@@ -1,7 +1,7 @@
 // The parsed form of a model's patch proposal. Paths are repo-relative with forward
 // slashes, exactly as the patch names them after prefix stripping and unquoting;
 // the gate's checks decide whether they are acceptable.
-import type { Edit } from '../types/generated/index.js';
+import type { AnswerFormat, FileChange, Normalisation } from './answer/types.js';
 
 export type FileOperation = 'modify' | 'create' | 'delete' | 'rename' | 'copy' | 'mode';
 
@@ -14,6 +14,11 @@ export interface Hunk {
   line: number;
   /** Body lines, each starting with ' ', '-', '+' or '\' (no newline marker); '\r' kept. */
   lines: string[];
+  /** As the answer wrote it (a model's diff): were numbers stated, and the answer line of each body line. */
+  numbered?: boolean;
+  answerLines?: number[];
+  /** Empty lines after the body: blank context, or only a separator. */
+  trailingBlanks?: number;
 }
 
 export interface PatchFile {
@@ -38,19 +43,25 @@ export interface PatchFile {
 }
 
 export interface ParsedPatch {
-  format: 'diff' | 'json';
+  /** The format the model answered in. */
+  format: AnswerFormat;
+  /** As read from the answer (what the path checks judge); after the gate located the edits, the canonical files. */
   files: PatchFile[];
-  /** Normalised git-style diff for `git apply` (diff format); '' for JSON until resolved. */
+  /** The canonical git diff pipe computed from the located edits; '' until the gate located them. */
   diffText: string;
-  /** The JSON edits, in order (json format only). */
-  edits: Edit[];
+  /** The answer's edits, per file, with line numbers and anchors as hints. */
+  changes: FileChange[];
+  /** Prose around the patch (and a JSON patch's summary). */
+  note: string;
+  /** Everything pipe changed about the answer to read it and to place it. */
+  normalisations: Normalisation[];
   /** Size of the proposal as the model sent it, in bytes (UTF-8). */
   bytes: number;
 }
 
-export type ParseResult = { ok: true; patch: ParsedPatch } | { ok: false; reason: string };
+export type ParseResult = { ok: true; patch: ParsedPatch } | { ok: false; reason: string; check: 'contract' | 'elision' | 'locate' };
 
-/** A JSON patch resolved against the working tree: the new bytes of every touched file. */
+/** New bytes of a file, for writers other than git apply (tests, tools). */
 export interface ResolvedContent {
   path: string;
   /** New content, or null to delete. */
@@ -76,7 +87,7 @@ export interface GatedPatch {
   patch: ParsedPatch;
   /** Every path the patch touches (both sides of renames). */
   paths: string[];
-  /** New bytes per file for JSON patches; null for diffs (git apply writes them). */
+  /** New bytes per file when something other than git apply writes them; null: git apply applies diffText. */
   contents: ResolvedContent[] | null;
   attempt: number;
 }

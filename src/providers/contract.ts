@@ -14,6 +14,8 @@ export interface ProviderRequest {
   messages: ChatMessage[];
   /** What the answer must be; providers may use it for response formatting hints. */
   expect: RoleMode;
+  /** A JSON Schema the answer must follow (OpenAI Structured Outputs, strict); absent: free text. */
+  responseSchema?: { name: string; schema: Record<string, unknown> };
   signal?: AbortSignal;
 }
 

@@ -1,7 +1,8 @@
 // The OpenAI provider: the official SDK, Chat Completions by default or the Responses
 // API. One request per call at one tier; the tier fallback lives in tiers.ts. Flex
 // calls run with the SDK's own retries off (a capacity miss must reach pipe's tier
-// policy, not be retried blindly) and a long timeout.
+// policy, not be retried blindly) and a long timeout. A request with a response schema
+// (the JSON patch) sends it as Structured Outputs, strict.
 import OpenAI from 'openai';
 import { PipeError } from '../errors.js';
 import { redact } from '../records/redact.js';
@@ -115,6 +116,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): RoleProvid
                 reasoning: { effort: request.reasoningEffort },
                 max_output_tokens: request.maxOutputTokens,
                 store: false,
+                ...(request.responseSchema ? { text: { format: { type: 'json_schema' as const, name: request.responseSchema.name, strict: true, schema: request.responseSchema.schema } } } : {}),
               },
               requestOptions,
             )
@@ -130,6 +132,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): RoleProvid
                 service_tier: request.tier,
                 reasoning_effort: request.reasoningEffort,
                 max_completion_tokens: request.maxOutputTokens,
+                ...(request.responseSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.responseSchema.name, strict: true, schema: request.responseSchema.schema } } } : {}),
               },
               requestOptions,
             )

@@ -8,6 +8,7 @@ import type { ConvergenceFile } from '../convergence/record.js';
 import type { RunEvent } from './types.js';
 import type { Failure } from '../validation/types.js';
 import type { RunState, StepRecord } from './types.js';
+import { answerOfAttempt, type AnswerView } from './answers.js';
 
 export interface RunSummary {
   run_id: string;
@@ -28,8 +29,12 @@ export interface AttemptView {
   model: string | null;
   tier: string | null;
   cost_usd: number;
-  /** Records-dir-relative patch file, when it exists. */
+  /** Records-dir-relative patch file (the canonical diff pipe computed), when it exists. */
   patch_file: string | null;
+  /** Records-dir-relative file with the model's raw answer, when it exists. */
+  answer_file: string | null;
+  /** How the answer was read: format, note, normalisations, refusal. */
+  answer: Omit<AnswerView, 'attempt'> | null;
   files_touched: string[];
   passed_validators: string[];
   failed_validators: string[];
@@ -235,6 +240,8 @@ function attemptViews(dir: string, state: RunState, events: RunEvent[], converge
     const own = steps.filter((s) => s.attempt === n && !s.finally);
     const route = [...own].reverse().find((s) => s.uses === 'route')?.output ?? null;
     const patch = `attempt-${n}.patch`;
+    const answerFile = `attempt-${n}.answer.txt`;
+    const answer = answerOfAttempt(steps, n);
     const verdict = conv?.verdict ?? null;
     views.push({
       attempt: n,
@@ -243,6 +250,8 @@ function attemptViews(dir: string, state: RunState, events: RunEvent[], converge
       tier: typeof route?.tier === 'string' ? route.tier : null,
       cost_usd: costs.get(n) ?? 0,
       patch_file: existsSync(join(dir, patch)) ? patch : null,
+      answer_file: existsSync(join(dir, answerFile)) ? answerFile : null,
+      answer: answer ? { format: answer.format, note: answer.note, normalisations: answer.normalisations, refusal: answer.refusal } : null,
       files_touched: conv?.files_touched ?? [],
       passed_validators: conv?.passed_validators ?? [],
       failed_validators: conv?.failed_validators ?? [],

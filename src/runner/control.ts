@@ -15,6 +15,15 @@ export function isConfigurationFailure(result: StepResult): boolean {
   return result.code !== undefined && new PipeError(result.code, '').exitCode === EXIT.badInput;
 }
 
+/**
+ * `then: escalate` is for failures of the work itself (validation, an unusable answer),
+ * which the convergence verdict judges. A safety refusal keeps its own outcome (exit 5),
+ * and a provider failure is no question for a reviewer on the same provider.
+ */
+function escalates(result: StepResult): boolean {
+  return result.status !== 'refused' && result.code !== 'E_PROVIDER' && result.code !== 'E_INTERRUPTED';
+}
+
 export function decideAfterFailure(onFail: OnFail | undefined, result: StepResult, attempt: number, maxAttempts: number): AfterFailure {
   // A budget block or an escalation ends the run whatever on_fail says.
   if (result.status === 'blocked' || result.status === 'escalated') return { action: 'stop' };
@@ -23,5 +32,5 @@ export function decideAfterFailure(onFail: OnFail | undefined, result: StepResul
   if (rule === 'continue') return { action: 'continue' };
   if (isConfigurationFailure(result)) return { action: 'stop' };
   if (attempt < maxAttempts && !result.stopRetries) return { action: 'retry', to: rule.retry };
-  return rule.then === 'escalate' ? { action: 'escalate' } : { action: 'stop' };
+  return rule.then === 'escalate' && escalates(result) ? { action: 'escalate' } : { action: 'stop' };
 }

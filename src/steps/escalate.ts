@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../paths.js';
 import { buildContext } from '../context/build.js';
 import { buildEscalationPacket, packetSummary, type EscalationPacket } from '../convergence/packet.js';
-import { parseProposal } from '../patch/parse.js';
+import { isBarePatch } from '../patch/parse.js';
 import { resolveRoute } from '../routing/route.js';
 import type { StepContext, StepModule } from '../runner/types.js';
 import type { RoleName } from '../routing/types.js';
@@ -53,7 +53,7 @@ async function askReviewer(ctx: StepContext, packet: EscalationPacket, depth: nu
   }
   const text = answer.proposal.text;
   // Diagnosis mode: an answer that parses as a patch breaks the contract (unless the policy lets this role patch).
-  if (route.mode !== 'patch' && !route.allowPatch && parseProposal(text).ok) {
+  if (route.mode !== 'patch' && !route.allowPatch && isBarePatch(text)) {
     reviewer.status = 'contract_failure';
     reviewer.detail = `${route.role} is in diagnosis mode but answered with a patch; the answer was not used`;
     return null;

@@ -1,21 +1,35 @@
-// gate: the model's answer becomes a patch only if it parses (the contract) and every
-// safety rule passes; then git itself must agree it applies. Nothing is written to
-// the tree here; the patch text goes to the run's records as attempt-N.patch.
+// gate: the model's answer becomes a patch only if it can be read (the contract), every
+// safety rule passes on the paths it names, its edits are located in the working tree,
+// and git itself agrees the canonical diff pipe computed applies. Nothing is written to
+// the tree here; the canonical diff goes to the run's records as attempt-N.patch, and
+// what reading it took (format, note, normalisations) to attempt-N.answer.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../paths.js';
 import { redact } from '../records/redact.js';
 import { parseProposal } from '../patch/parse.js';
+import { answerSettings } from '../patch/answer/policy.js';
 import { runGateChecks } from '../patch/checks/index.js';
 import type { CheckResult } from '../patch/checks/index.js';
 import type { GatedPatch, ParsedPatch } from '../patch/types.js';
 import { patchPaths } from '../patch/types.js';
+import { withRefusalVerdict } from './refusal-verdict.js';
 import type { StepContext, StepModule, StepResult } from '../runner/types.js';
 import type { GateWith } from '../types/generated/index.js';
 
 const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'gate.with.schema.json'), 'utf8')) as Record<string, unknown>;
 
 type CheckOutput = { name: string; ok: boolean; reason?: string };
+
+/** What reading the answer took, as the attempt record, `pipe show` and `--json` list it. */
+export function answerRecord(patch: ParsedPatch | null): Record<string, unknown> | null {
+  if (!patch) return null;
+  return {
+    format: patch.format,
+    note: redact(patch.note),
+    normalisations: patch.normalisations.map((n) => ({ kind: n.kind, detail: redact(n.detail), ...(n.path ? { path: n.path } : {}) })),
+  };
+}
 
 function output(ok: boolean, checks: CheckOutput[], patch: ParsedPatch | null): Record<string, unknown> {
   const files = (patch?.files ?? []).map((f) => ({
@@ -26,18 +40,25 @@ function output(ok: boolean, checks: CheckOutput[], patch: ParsedPatch | null): 
     lines_added: f.linesAdded,
     lines_removed: f.linesRemoved,
   }));
-  return { ok, checks, files };
+  return { ok, checks, files, answer: answerRecord(patch) };
 }
 
-async function recordPatch(ctx: StepContext, text: string): Promise<string> {
+async function record(ctx: StepContext, text: string, patch: ParsedPatch | null, refusal: { code: string; message: string } | null): Promise<string> {
   const name = `attempt-${ctx.attempt}.patch`;
   await ctx.services.records.writeText(name, redact(text));
+  await ctx.services.records.writeJson(`attempt-${ctx.attempt}.answer.json`, { attempt: ctx.attempt, answer_file: `attempt-${ctx.attempt}.answer.txt`, patch_file: name, ...(answerRecord(patch) ?? { format: null, note: '', normalisations: [] }), refusal });
   return name;
 }
 
-function contractFailure(ctx: StepContext, reason: string, patch: ParsedPatch | null = null): StepResult {
-  ctx.currentAttempt().refusal = { code: 'E_CONTRACT', message: reason };
-  return { status: 'failed', code: 'E_CONTRACT', message: `the answer is not a usable patch: ${reason}`, output: output(false, [{ name: 'contract', ok: false, reason }], patch) };
+async function contractFailure(ctx: StepContext, reason: string, check: string, text: string | null): Promise<StepResult> {
+  const refusal = { code: 'E_CONTRACT', message: reason };
+  const attempt = ctx.currentAttempt();
+  attempt.refusal = refusal;
+  if (text !== null) {
+    attempt.patchFile = await record(ctx, text, null, refusal);
+    attempt.diffBytes = Buffer.byteLength(text);
+  }
+  return withRefusalVerdict(ctx, { status: 'failed', code: 'E_CONTRACT', message: `the answer is not a usable patch: ${reason}`, output: output(false, [{ name: check, ok: false, reason }], null) });
 }
 
 const toOutput = (c: CheckResult): CheckOutput => (c.ok ? { name: c.name, ok: true } : { name: c.name, ok: false, reason: c.reason });
@@ -49,38 +70,37 @@ export const step: StepModule<GateWith> = {
     ctx.work.patch = undefined;
     const attempt = ctx.currentAttempt();
     const proposal = ctx.work.proposal;
-    if (!proposal) return contractFailure(ctx, 'there is no proposal to gate; a propose step must run before gate');
-    if (proposal.kind !== 'patch') return contractFailure(ctx, `the answer is a ${proposal.kind}, not a patch; send exactly one unified diff or one JSON patch`);
-    const parsed = parseProposal(proposal.text);
-    if (!parsed.ok) {
-      attempt.patchFile = await recordPatch(ctx, proposal.text);
-      attempt.diffBytes = Buffer.byteLength(proposal.text);
-      return contractFailure(ctx, parsed.reason);
-    }
+    if (!proposal) return contractFailure(ctx, 'there is no proposal to gate; a propose step must run before gate', 'contract', null);
+    if (proposal.kind !== 'patch') return contractFailure(ctx, `the answer is a ${proposal.kind}, not a patch; send exactly one patch`, 'contract', null);
+    const settings = answerSettings(ctx.policy, ctx.work.route?.role);
+    const parsed = parseProposal(proposal.text, { accept: settings.accept });
+    if (!parsed.ok) return contractFailure(ctx, parsed.reason, parsed.check, proposal.text);
     const patch = parsed.patch;
     const paths = patchPaths(patch);
     const verdict = await runGateChecks(patch, { repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, gitApplyCheck: args.git_apply_check });
     attempt.filesTouched = paths;
-    attempt.diffBytes = patch.bytes;
+    attempt.diffBytes = patch.diffText ? Buffer.byteLength(patch.diffText) : patch.bytes;
     attempt.linesAdded = patch.files.reduce((n, f) => n + f.linesAdded, 0);
     attempt.linesRemoved = patch.files.reduce((n, f) => n + f.linesRemoved, 0);
-    attempt.patchFile = await recordPatch(ctx, patch.diffText || proposal.text);
     const checks = [{ name: 'contract', ok: true }, ...verdict.checks.map(toOutput)];
     if (verdict.ok) {
+      attempt.patchFile = await record(ctx, patch.diffText, patch, null);
       const gated: GatedPatch = { kind: 'gated-patch', patch, paths, contents: verdict.contents, attempt: ctx.attempt };
       ctx.work.patch = gated;
       attempt.refusal = null;
-      return { status: 'succeeded', output: output(true, checks, patch), message: `${paths.length} file${paths.length === 1 ? '' : 's'}, +${attempt.linesAdded} -${attempt.linesRemoved}` };
+      const normalised = patch.normalisations.length ? `; ${patch.normalisations.length} normalisation${patch.normalisations.length === 1 ? '' : 's'}` : '';
+      return { status: 'succeeded', output: output(true, checks, patch), message: `${paths.length} file${paths.length === 1 ? '' : 's'}, +${attempt.linesAdded} -${attempt.linesRemoved} (${patch.format.replace('_', ' ')}${normalised})` };
     }
     const failed = verdict.checks.filter((c) => !c.ok);
     const message = failed.map((c) => `${c.name}: ${c.reason}`).join('; ');
     const code = verdict.unsafe ? 'E_PATCH_UNSAFE' : 'E_CONTRACT';
     attempt.refusal = { code, message };
-    return {
+    attempt.patchFile = await record(ctx, patch.diffText || proposal.text, patch, attempt.refusal);
+    return withRefusalVerdict(ctx, {
       status: verdict.unsafe ? 'refused' : 'failed',
       code,
       message: verdict.unsafe ? `the gate refused the patch: ${message}` : `the patch does not apply: ${message}`,
       output: output(false, checks, patch),
-    };
+    });
   },
 };

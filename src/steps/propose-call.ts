@@ -13,6 +13,8 @@ import type { ProposalText, Usage } from '../providers/contract.js';
 import type { RouteDecision } from '../routing/types.js';
 import type { Tier } from '../types/generated/index.js';
 import { reserveForCall } from './budget.js';
+import { answerSettings, structuredOutputsFor } from '../patch/answer/policy.js';
+import { PROPOSAL_STRICT_SCHEMA } from '../providers/generated/proposal-strict.js';
 
 export type CallRoleResult =
   | { ok: true; proposal: ProposalText; /** The tier of the call that answered (the fallback after a capacity miss). */ tier: Tier; tierAttempts: TierAttempt[] }
@@ -124,6 +126,10 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     expect: route.mode,
     signal: ctx.signal,
   };
+  // A patch role asked for the JSON patch gets it enforced by the API where the model supports it.
+  if (route.mode === 'patch' && route.provider === 'openai' && answerSettings(ctx.policy, route.role).ask === 'json_patch' && structuredOutputsFor(ctx.policy, route.model)) {
+    request.responseSchema = { name: 'pipe_json_patch', schema: PROPOSAL_STRICT_SCHEMA };
+  }
   let blockedResult: StepResult | undefined;
   let outcome;
   try {

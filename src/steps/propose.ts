@@ -11,6 +11,8 @@ import type { StepModule, StepResult } from '../runner/types.js';
 import type { ProposeWith } from '../types/generated/index.js';
 import { callRole } from './propose-call.js';
 import { checkAnswer } from './propose-contract.js';
+import { answerSettings } from '../patch/answer/policy.js';
+import { withRefusalVerdict } from './refusal-verdict.js';
 
 export { callRole, type CallRoleResult } from './propose-call.js';
 
@@ -66,7 +68,7 @@ export const step: StepModule<ProposeWith> = {
     attempt.costUsd += proposal.costUsd;
     attempt.tier = proposal.tierServed ?? outcome.tier;
     await ctx.services.records.writeText(`attempt-${ctx.attempt}.answer.txt`, redact(proposal.text));
-    const check = checkAnswer(route.mode, proposal.text, route.allowPatch);
+    const check = checkAnswer(route.mode, proposal.text, route.allowPatch, answerSettings(ctx.policy, route.role).accept);
     if (check.ok) proposal.kind = check.kind;
     ctx.work.proposal = proposal;
     const output: Record<string, unknown> = {
@@ -87,7 +89,7 @@ export const step: StepModule<ProposeWith> = {
     };
     if (!check.ok) {
       attempt.refusal = { code: 'E_CONTRACT', message: check.reason };
-      return { status: 'failed', code: 'E_CONTRACT', message: `${route.role}'s answer breaks the ${route.mode} contract: ${check.reason}`, output };
+      return withRefusalVerdict(ctx, { status: 'failed', code: 'E_CONTRACT', message: `${route.role}'s answer breaks the ${route.mode} contract: ${check.reason}`, output });
     }
     if (check.kind === 'diagnosis') {
       ctx.work.diagnosis = proposal.text;

@@ -87,8 +87,16 @@ test('the system prompt asks for one diff or JSON patch and lists the allowed pa
     const ctx = makeCtx({ repo, task });
     const patch = await buildContext(ctx, route());
     assert.is(patch.messages[0].role, 'system');
-    assert.match(patch.messages[0].content, /exactly one unified diff and nothing else/);
-    assert.match(patch.messages[0].content, /JSON object/);
+    assert.match(patch.messages[0].content, /exactly one unified diff in the format of `git diff`/);
+    assert.match(patch.messages[0].content, /never stand in for code with "\.\.\."/);
+    const policy = defaultPolicy();
+    policy.answers = { ask: 'apply_patch' };
+    const asked = await buildContext(makeCtx({ repo, task, policy }), route());
+    assert.match(asked.messages[0].content, /\*\*\* Begin Patch\n\*\*\* Update File: <path>/);
+    assert.match(asked.messages[1].content, /Now answer with the apply_patch patch/);
+    policy.roles!.general_builder!.answers = { ask: 'search_replace' };
+    const perRole = await buildContext(makeCtx({ repo, task, policy }), route());
+    assert.match(perRole.messages[0].content, /<<<<<<< SEARCH/);
     assert.match(patch.messages[0].content, /- src\/\*\*\n- tests\/test_a.py/);
     assert.match(patch.messages[1].content, /Fix the bug\./);
     const diag = await buildContext(ctx, route('frontier_reviewer'));

@@ -10,7 +10,7 @@ import { TWO_HUNKS, create, makeCorpusRepo, modify } from './corpus-repo.js';
 
 type Expect =
   | { verdict: 'ok' }
-  | { verdict: 'contract'; reason: RegExp }
+  | { verdict: 'contract'; reason: RegExp; check?: 'contract' | 'elision' }
   | { verdict: 'refused'; failing: string[]; reason?: RegExp }
   | { verdict: 'misfit'; failing: string[]; reason?: RegExp };
 
@@ -36,22 +36,30 @@ const cases: Case[] = [
   // ---- contract: not a patch at all
   { name: 'empty answer', text: '', expect: contract(/the answer is empty/) },
   { name: 'whitespace only', text: '  \n\n\t\n', expect: contract(/the answer is empty/) },
-  { name: 'prose only', text: 'The bug is in slugify: it does not strip accents.\n', expect: contract(/line 1: expected a diff header.*found text: 'The bug is in slugify/) },
-  { name: 'prose before a diff', text: `Here is the fix:\n${APP_OS}`, expect: contract(/line 1: expected a diff header/) },
-  { name: 'prose after a diff', text: `${APP_OS}\nThis should fix it.\n`, expect: contract(/line 9: expected a diff header.*This should fix it/) },
+  { name: 'prose only', text: 'The bug is in slugify: it does not strip accents.\n', expect: contract(/the answer contains no patch \(line 1 is text: 'The bug is in slugify/) },
+  // Prose around exactly one patch is the answer's note (issue 12): these three are accepted now.
+  { name: 'prose before a diff', text: `Here is the fix:\n${APP_OS}`, expect: OK },
+  { name: 'prose after a diff', text: `${APP_OS}\nThis should fix it.\n`, expect: OK },
   { name: 'two fenced blocks', text: `\`\`\`diff\n${APP_OS}\`\`\`\n\n\`\`\`diff\n${modify('src/util.py', 'def add(a, b):', 'def add(a, b, c=0):')}\`\`\`\n`, expect: contract(/contains 2 fenced code blocks/) },
-  { name: 'fenced block with prose outside', text: `Sure! Here you go:\n\`\`\`diff\n${APP_OS}\`\`\`\n`, expect: contract(/line 1: text outside the fenced block/) },
+  { name: 'fenced block with prose outside', text: `Sure! Here you go:\n\`\`\`diff\n${APP_OS}\`\`\`\n`, expect: OK },
+  { name: 'two fenced patches for two files', text: `\`\`\`diff\n${APP_OS}\`\`\`\nand\n\`\`\`diff\n${modify('src/util.py', 'def add(a, b):', 'def add(a, b, c=0):')}\`\`\`\n`, expect: contract(/contains 2 fenced code blocks that hold patch text \(lines 1, 11\)/) },
+  { name: 'shell block next to the patch', text: `\`\`\`diff\n${APP_OS}\`\`\`\nThen run:\n\`\`\`bash\npytest -q\n\`\`\`\n`, expect: contract(/line 11: the answer contains a bash block \('pytest -q'\); pipe never runs commands/) },
+  { name: 'a diff and a JSON patch', text: `${APP_OS}\n\`\`\`json\n${json({ edits: [{ op: 'replace', path: 'src/util.py', old: 'a + b', new: 'b + a' }] })}\n\`\`\`\n`, expect: contract(/holds two patches/) },
+  { name: 'lazy elision in a diff', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -4,4 +4,2 @@\n def slugify(text):\n-    """Lower-case, ASCII-only slug."""\n-    text = text.lower()\n+    # ... existing code ...\n     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")\n', expect: { verdict: 'contract', reason: /lazy elision: answer line 8 \('# \.\.\. existing code \.\.\.'\)/, check: 'elision' } },
   { name: 'unterminated fence', text: `\`\`\`diff\n${APP_OS}`, expect: contract(/never closed/) },
   { name: 'empty fenced block', text: '```diff\n\n```\n', expect: contract(/fenced block is empty/) },
   { name: 'shell heredoc', text: `git apply <<'EOF'\n${APP_OS}EOF\n`, expect: contract(/line 1: the answer contains a shell command/) },
   { name: 'shell prompt command', text: '$ sed -i s/re/os/ src/app.py\n', expect: contract(/shell command/) },
-  { name: 'two diffs for one file', text: APP_OS + APP_OS.replace('import os', 'import sys'), expect: contract(/contains 2 diffs for src\/app.py \(lines 1 and 8\)/) },
-  { name: 'hunk header overcounts', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1,5 +1,5 @@\n-import re\n+import os\n \n \n def slugify(text):\n', expect: contract(/line 4: hunk header for src\/app.py says 5 old and 5 new lines, body has 4 old and 4 new lines/) },
-  { name: 'hunk header undercounts', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1,1 +1,1 @@\n-import re\n+import os\n+import sys\n', expect: contract(/line 4: .*says 1 old and 1 new lines, but the body goes on at line 7 \('\+import sys'\)/) },
-  { name: 'hunk body with too many removals', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1,1 +1,2 @@\n-import re\n-\n+import os\n', expect: contract(/says 1 old and 2 new lines, but the body has more old lines \(line 6\)/) },
-  { name: 'malformed hunk header', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1\n-import re\n+import os\n', expect: contract(/line 4: malformed hunk header/) },
+  // Two sections for one file merge; these two change the same line, so they are refused.
+  { name: 'two diffs for one file', text: APP_OS + APP_OS.replace('import os', 'import sys'), expect: { verdict: 'misfit', failing: ['locate'], reason: /hunk 1 \(answer line 4\) and hunk 2 \(answer line 11\) change the same lines/ } },
+  // Counts are hints now (issue 12): wrong counts and a header without its closing '@@' are read by content.
+  { name: 'hunk header overcounts', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1,5 +1,5 @@\n-import re\n+import os\n \n \n def slugify(text):\n', expect: OK },
+  { name: 'hunk header undercounts', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1,1 +1,1 @@\n-import re\n+import os\n+import sys\n', expect: OK },
+  { name: 'hunk body with too many removals', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1,1 +1,2 @@\n-import re\n-\n+import os\n', expect: OK },
+  { name: 'hunk header without its closing @@', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1\n-import re\n+import os\n', expect: OK },
+  { name: 'malformed hunk header', text: 'diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@x -1 +1 @@\n-import re\n+import os\n', expect: contract(/line 4: malformed hunk header/) },
   { name: 'hunk without file headers', text: '@@ -1 +1 @@\n-import re\n+import os\n', expect: contract(/line 1: hunk header without file headers/) },
-  { name: '--- without +++', text: '--- a/src/app.py\n@@ -1 +1 @@\n-import re\n+import os\n', expect: contract(/line 1: expected a diff header/) },
+  { name: '--- without +++', text: '--- a/src/app.py\n@@ -1 +1 @@\n-import re\n+import os\n', expect: contract(/line 1: '--- a\/src\/app.py' has no '\+\+\+ b\/<path>' line after it/) },
   { name: 'garbage in git extended header', text: 'diff --git a/src/app.py b/src/app.py\nrm -rf /\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1 @@\n-import re\n+import os\n', expect: contract(/line 2: unexpected line in the header/) },
   { name: 'git diff with no hunks', text: 'diff --git a/src/app.py b/src/app.py\nindex 1111111..2222222 100644\n', expect: contract(/has no hunks/) },
   { name: 'invalid JSON', text: '{"edits": [ {"op": "replace", }', expect: contract(/not valid JSON/) },
@@ -106,6 +114,7 @@ const cases: Case[] = [
   { name: 'rename out of the allowed set', text: gitRename('src/util.py', 'lib/util.py'), allowed: ['src/**'], safety: { allow_renames: true }, expect: refused(['allowed-files']) },
   { name: 'copy', text: 'diff --git a/src/util.py b/src/util2.py\nsimilarity index 100%\ncopy from src/util.py\ncopy to src/util2.py\n', expect: refused(['renames'], /copies src\/util.py to src\/util2.py/) },
   { name: 'new file when not allowed', text: create('src/new.py', ['x']), safety: { allow_new_files: false }, expect: refused(['new-files']) },
+  { name: 'new file written as a modification when not allowed', text: '--- a/src/brand_new.py\n+++ b/src/brand_new.py\n@@ -0,0 +1 @@\n+x = 1\n', safety: { allow_new_files: false }, expect: refused(['new-files'], /creates src\/brand_new.py/) },
   { name: 'mode change', text: 'diff --git a/src/util.py b/src/util.py\nold mode 100644\nnew mode 100755\n', expect: refused(['mode-changes'], /src\/util.py \(100644 → 100755\)/) },
   { name: 'executable new file', text: create('src/tool.sh', ['#!/bin/sh'], '100755'), expect: refused(['mode-changes']) },
   { name: 'mode change when allowed', text: 'diff --git a/src/util.py b/src/util.py\nold mode 100644\nnew mode 100755\n', safety: { allow_mode_changes: true }, expect: OK },
@@ -117,9 +126,10 @@ const cases: Case[] = [
   { name: 'too many files', text: APP_OS + create('src/a.py', ['a']) + create('src/b.py', ['b']), safety: { max_files_per_patch: 2 }, expect: refused(['max-files'], /touches 3 files; the policy allows at most 2/) },
   { name: 'several rules at once', text: create('.env.prod', ['A=1']) + modify('docs/guide.md', 'guide', 'x') + 'diff --git a/bin/run.sh b/bin/run.sh\nold mode 100755\nnew mode 100644\n', allowed: ['src/**', '.env*', 'bin/**'], expect: refused(['forbidden-paths', 'allowed-files', 'mode-changes']) },
   // ---- well-formed but does not fit the tree
-  { name: 'context mismatch', text: modify('src/app.py', 'import json', 'import os'), expect: { verdict: 'misfit', failing: ['git-apply-check'], reason: /git apply --check failed: .*patch does not apply/ } },
+  // The locator refuses a hunk that matches nowhere before git apply --check sees it.
+  { name: 'context mismatch', text: modify('src/app.py', 'import json', 'import os'), expect: { verdict: 'misfit', failing: ['locate'], reason: /hunk 1 \(answer line 4\) does not match the file: the closest place is line 1 of src\/app.py, where 0 of 1 lines agree — line 1: expected 'import json', found 'import re'/ } },
   { name: 'creating a file that exists', text: create('src/util.py', ['x']), expect: { verdict: 'misfit', failing: ['git-apply-check'], reason: /already exists/ } },
-  { name: 'JSON replace text not found', text: json({ edits: [{ op: 'replace', path: 'src/util.py', old: 'return a - b', new: 'x' }] }), expect: { verdict: 'misfit', failing: ['json-edits'], reason: /edit 1 \(replace src\/util.py\): the old text occurs 0 times/ } },
+  { name: 'JSON replace text not found', text: json({ edits: [{ op: 'replace', path: 'src/util.py', old: 'return a - b', new: 'x' }] }), expect: { verdict: 'misfit', failing: ['locate'], reason: /edit 1 \(replace src\/util.py\): the old text occurs 0 times/ } },
 ];
 
 const repo = makeCorpusRepo();
@@ -151,7 +161,7 @@ for (const c of cases) {
       case 'contract':
         assert.is(gate.status, 'failed');
         assert.is(gate.code, 'E_CONTRACT');
-        assert.equal(failing, ['contract']);
+        assert.equal(failing, [c.expect.check ?? 'contract']);
         assert.match(reasons, c.expect.reason);
         assert.is(attempt.refusal?.code, 'E_CONTRACT');
         break;

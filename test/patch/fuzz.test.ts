@@ -1,6 +1,8 @@
 // Thousands of mutated diffs (seeded, so a failure replays): the parser never throws
-// or falls into its internal-error path, and whatever passes the gate and is applied
-// writes nothing outside the task's allowed files; rollback restores every byte.
+// or falls into its internal-error path, whatever passes the gate names only allowed
+// files in the canonical diff it computed, and what is applied (the first hundred gated
+// mutants, then every third) writes nothing outside the task's allowed files; rollback
+// restores every byte.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -107,6 +109,10 @@ test(`fuzz: ${COUNT} mutated diffs never crash the parser and never write outsid
       if (gate.status !== 'succeeded') continue;
       tally.gated++;
       for (const p of patchPaths(parsed.patch)) assert.ok(isAllowed(p), `gate passed ${p} (mutant ${i})`);
+      const gated = (h.ctx.work.patch as { patch: { diffText: string } }).patch.diffText;
+      for (const m of gated.matchAll(/^diff --git a\/(\S+) b\/(\S+)$/gm)) assert.ok(isAllowed(m[1]) && isAllowed(m[2]), `canonical diff names ${m[0]} (mutant ${i})`);
+      // Applying and rolling back costs several git processes: every gated mutant early on, then every third.
+      if (tally.gated > 100 && tally.gated % 3 !== 0) continue;
       let applied;
       try { applied = await h.apply(); } catch (err) { throw new Error(`apply threw on mutant ${i}: ${(err as Error).message}\n${JSON.stringify(text)}`); }
       if (applied.status === 'succeeded') {

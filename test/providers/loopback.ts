@@ -87,3 +87,40 @@ export async function startLoopback(): Promise<Loopback> {
       }),
   };
 }
+
+const UNSUPPORTED_IN_STRICT = ['oneOf', 'allOf', 'not', 'minLength', 'maxLength', 'minItems', 'maxItems', 'pattern', 'format', 'default', 'patternProperties', 'uniqueItems', 'const'];
+
+/**
+ * What OpenAI's strict Structured Outputs would reject in a json_schema (an empty list
+ * when it is acceptable): every object lists all its properties as required and sets
+ * additionalProperties false, the root is an object, and no unsupported keyword appears.
+ */
+export function strictSchemaProblems(schema: unknown, at = '#'): string[] {
+  const problems: string[] = [];
+  if (at === '#' && (schema as { type?: unknown })?.type !== 'object') problems.push('#: the root must be an object');
+  const walk = (node: unknown, path: string) => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}/${i}`));
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    for (const k of UNSUPPORTED_IN_STRICT) if (k in o) problems.push(`${path}: '${k}' is not supported in strict mode`);
+    if (o.type === 'object' || 'properties' in o) {
+      if (o.additionalProperties !== false) problems.push(`${path}: additionalProperties must be false`);
+      const props = Object.keys((o.properties ?? {}) as Record<string, unknown>);
+      const required = Array.isArray(o.required) ? (o.required as string[]) : [];
+      for (const p of props) if (!required.includes(p)) problems.push(`${path}: property '${p}' must be required`);
+    }
+    for (const [k, v] of Object.entries(o)) if (typeof v === 'object') walk(v, `${path}/${k}`);
+  };
+  walk(schema, at);
+  return problems;
+}
+
+/** A chat completion reply that first checks the request's response_format as OpenAI would (HTTP 400 when it breaks strict mode). */
+export function strictChatCompletion(over: Parameters<typeof chatCompletion>[0] = {}): Reply {
+  return (req, res) => {
+    const format = (req.body?.response_format ?? null) as { type?: string; json_schema?: { name?: string; strict?: boolean; schema?: unknown } } | null;
+    const problems = !format ? ['no response_format'] : format.type !== 'json_schema' || format.json_schema?.strict !== true || !format.json_schema?.name ? ['response_format must be json_schema with a name and strict: true'] : strictSchemaProblems(format.json_schema.schema);
+    if (problems.length) return json(400, { error: { message: `Invalid schema for response_format: ${problems.join('; ')}`, type: 'invalid_request_error', code: 'invalid_json_schema' } })(req, res);
+    return chatCompletion(over)(req, res);
+  };
+}

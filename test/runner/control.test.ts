@@ -33,4 +33,13 @@ test('an unsafe patch is retried like any failure', () => {
   assert.equal(decideAfterFailure({ retry: 'route' }, { status: 'refused', code: 'E_PATCH_UNSAFE' }, 1, 3), { action: 'retry', to: 'route' });
 });
 
+test('then: escalate escalates an unusable answer, but a safety refusal or a provider failure keeps its own outcome', () => {
+  const escalate = { retry: 'route', then: 'escalate' } as const;
+  assert.equal(decideAfterFailure(escalate, { status: 'failed', code: 'E_CONTRACT' }, 3, 3), { action: 'escalate' });
+  assert.equal(decideAfterFailure(escalate, { status: 'failed', code: 'E_CONTRACT', stopRetries: true }, 1, 3), { action: 'escalate' });
+  assert.equal(decideAfterFailure(escalate, { status: 'refused', code: 'E_PATCH_UNSAFE' }, 3, 3), { action: 'stop' });
+  assert.equal(decideAfterFailure(escalate, { status: 'failed', code: 'E_PROVIDER' }, 3, 3), { action: 'stop' });
+  assert.equal(decideAfterFailure(escalate, { status: 'failed', code: 'E_PROVIDER' }, 1, 3), { action: 'retry', to: 'route' });
+});
+
 test.run();

@@ -1,10 +1,13 @@
 // Runs every gate rule and lists all results; only path syntax must pass before the
-// rules that touch the file system (symlinks, JSON resolution, git apply --check) run.
+// rules that touch the file system (symlinks, file types) run, and every path rule must
+// pass before a file's contents are read to locate the edits: a file the patch may not
+// touch is never read, so never quoted back to the model. git apply --check then runs
+// on the canonical diff pipe computed.
 import type { Exec } from '../../exec/run.js';
 import type { Policy, Task } from '../../types/generated/index.js';
 import type { ParsedPatch, ResolvedContent } from '../types.js';
 import { patchPaths } from '../types.js';
-import { resolveJsonEdits } from '../resolve-json.js';
+import { locateChanges } from '../locate/index.js';
 import { checkGitApply } from './git-apply.js';
 import { checkBinary, checkDeletes, checkMaxBytes, checkMaxFiles, checkModeChanges, checkNewFiles, checkRenames } from './operations.js';
 import { checkAllowedFiles, checkForbiddenPaths, checkPathSyntax, checkProtectedPaths } from './paths.js';
@@ -32,11 +35,12 @@ export interface GateVerdict {
   checks: CheckResult[];
   /** Rules that failed for safety reasons (→ refused) rather than because the patch does not fit the tree (→ failed). */
   unsafe: boolean;
-  /** For JSON patches that passed: the new bytes of each file; diffText is filled in on the patch. */
+  /** Always null: the canonical diff (patch.diffText, filled in here) is what apply applies. */
   contents: ResolvedContent[] | null;
 }
 
-const FIT_CHECKS = new Set(['git-apply-check', 'json-edits', 'file-types']);
+const FIT_CHECKS = new Set(['git-apply-check', 'locate', 'elision', 'file-types']);
+const PATH_RULES = new Set(['path-syntax', 'protected-paths', 'forbidden-paths', 'allowed-files', 'symlinks']);
 
 export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promise<GateVerdict> {
   const rules = safetyRules(input.policy, input.task);
@@ -58,22 +62,25 @@ export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promi
     checkMaxBytes(patch, rules),
   );
   const safe = checks.every((c) => c.ok);
-  let contents: ResolvedContent[] | null = null;
-  // Touching the tree (reading files, git apply --check) only for paths proven harmless.
-  const harmless = checks.slice(0, 2).every((c) => c.ok) && checks.find((c) => c.name === 'symlinks')?.ok === true;
+  const contents: ResolvedContent[] | null = null;
+  // Reading files (to locate the edits, git apply --check) only when every path rule passed.
+  const harmless = checks.filter((c) => PATH_RULES.has(c.name)).every((c) => c.ok);
   if (harmless) checks.push(await checkFileTypes(patch, input.repo));
   const fits = checks[checks.length - 1].ok;
-  if (patch.format === 'json') {
-    if (harmless && fits) {
-      const r = await resolveJsonEdits(input.repo, patch);
-      if (r.ok) {
-        contents = r.contents;
-        patch.diffText = r.diffText;
-        checks.push({ name: 'json-edits', ok: true });
-      } else checks.push({ name: 'json-edits', ok: false, reason: r.reason });
-    }
-  } else if (harmless && fits && input.gitApplyCheck !== false) {
-    checks.push(await checkGitApply(patch.diffText, input.repo, input.exec));
+  if (harmless && fits) {
+    const located = await locateChanges(input.repo, patch.changes);
+    if (located.ok) {
+      patch.files = located.files;
+      patch.diffText = located.diffText;
+      patch.normalisations.push(...located.normalisations);
+      checks.push({ name: 'locate', ok: true });
+      // Locating can turn a modification of a missing file into a new file: judge the operations again.
+      for (const again of [checkNewFiles(patch, rules), checkDeletes(patch, rules)]) {
+        const k = checks.findIndex((c) => c.name === again.name);
+        if (!again.ok && checks[k].ok) checks[k] = again;
+      }
+      if (input.gitApplyCheck !== false) checks.push(await checkGitApply(patch.diffText, input.repo, input.exec));
+    } else checks.push({ name: located.refusal.check === 'elision' ? 'elision' : 'locate', ok: false, reason: located.refusal.reason });
   }
   const ok = checks.every((c) => c.ok);
   return { ok, checks, unsafe: !safe || checks.some((c) => !c.ok && !FIT_CHECKS.has(c.name)), contents };

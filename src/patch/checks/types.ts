@@ -16,7 +16,8 @@ export type CheckName =
   | 'binary'
   | 'max-files'
   | 'max-bytes'
-  | 'json-edits'
+  | 'locate'
+  | 'elision'
   | 'git-apply-check';
 
 export interface CheckResult {

@@ -1,5 +1,5 @@
 // Applying a gated patch: git apply for diffs (same arguments as the gate's check),
-// pipe's own writer for JSON patches. The caller has already written the journal.
+// or pipe's own writer when a caller hands it the new bytes. The caller has already written the journal.
 import { chmod, lstat, mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Exec } from '../../exec/run.js';
@@ -33,11 +33,11 @@ async function writeContents(repo: string, contents: ResolvedContent[]): Promise
 /** Writes the gated patch into the tree. Throws E_APPLY when git refuses. */
 export async function applyToTree(options: { repo: string; exec: Exec; patch: ParsedPatch; contents: ResolvedContent[] | null }): Promise<void> {
   const { repo, exec, patch } = options;
-  if (patch.format === 'json') {
-    if (!options.contents) throw new PipeError('E_APPLY', 'the JSON patch was not resolved by the gate; run the gate step before apply');
+  if (options.contents) {
     await writeContents(repo, options.contents);
     return;
   }
+  if (!patch.diffText) throw new PipeError('E_APPLY', 'the patch was not located by the gate; run the gate step before apply');
   const r = await git(exec, repo, [...GIT_APPLY_ARGS, '-'], { input: patch.diffText });
   if (r.failed) {
     throw new PipeError('E_APPLY', `git apply failed in ${repo}: ${(r.stderr || r.spawnError || `exit ${r.exitCode}`).trim().split('\n').slice(0, 6).join('; ')}`, {

@@ -9,6 +9,10 @@ export type Effort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
  */
 export type Tier = 'auto' | 'default' | 'flex' | 'scale' | 'priority';
 /**
+ * An answer format: unified_diff (git-style or plain), json_patch (schemas/proposal.schema.json), apply_patch (*** Begin Patch … *** End Patch) or search_replace (path line, <<<<<<< SEARCH / ======= / >>>>>>> REPLACE).
+ */
+export type AnswerFormat = 'unified_diff' | 'json_patch' | 'apply_patch' | 'search_replace';
+/**
  * A capability role.
  */
 export type RoleName =
@@ -64,6 +68,7 @@ export interface Policy {
   validation?: Validation;
   convergence?: Convergence;
   escalation?: Escalation;
+  answers?: Answers;
   /**
    * Extension key: ignored by pipe.
    *
@@ -92,6 +97,7 @@ export interface Policy {
     | Validation
     | Convergence
     | Escalation
+    | Answers
     | undefined;
 }
 /**
@@ -128,6 +134,7 @@ export interface Role {
    */
   allow_patch?: boolean;
   service_tier?: TierPreference;
+  answers?: RoleAnswers;
   /**
    * Extension key: ignored by pipe.
    *
@@ -148,6 +155,7 @@ export interface Role {
     | number
     | boolean
     | TierPreference
+    | RoleAnswers
     | undefined;
 }
 /**
@@ -172,6 +180,37 @@ export interface TierPreference {
       }
     | Tier
     | boolean
+    | undefined;
+}
+/**
+ * This role's answer formats; unset keys fall back to the policy's answers section.
+ */
+export interface RoleAnswers {
+  /**
+   * Formats this role's patches may come in; anything else is a contract failure.
+   *
+   * @minItems 1
+   */
+  accept?: [AnswerFormat, ...AnswerFormat[]];
+  /**
+   * An answer format: unified_diff (git-style or plain), json_patch (schemas/proposal.schema.json), apply_patch (*** Begin Patch … *** End Patch) or search_replace (path line, <<<<<<< SEARCH / ======= / >>>>>>> REPLACE).
+   */
+  ask?: 'unified_diff' | 'json_patch' | 'apply_patch' | 'search_replace';
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `RoleAnswers`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | [AnswerFormat, ...AnswerFormat[]]
+    | 'unified_diff'
+    | 'json_patch'
+    | 'apply_patch'
+    | 'search_replace'
     | undefined;
 }
 export interface RoutingRule {
@@ -587,5 +626,51 @@ export interface Escalation {
       }
     | number
     | boolean
+    | undefined;
+}
+/**
+ * How patch-mode roles answer: the formats pipe reads (all four by default) and the one the prompt asks for (unified_diff by default); roles.<role>.answers overrides accept and ask per role.
+ */
+export interface Answers {
+  /**
+   * Formats a patch may come in; an answer in any other format is a contract failure.
+   *
+   * @minItems 1
+   */
+  accept?: [AnswerFormat, ...AnswerFormat[]];
+  /**
+   * An answer format: unified_diff (git-style or plain), json_patch (schemas/proposal.schema.json), apply_patch (*** Begin Patch … *** End Patch) or search_replace (path line, <<<<<<< SEARCH / ======= / >>>>>>> REPLACE).
+   */
+  ask?: 'unified_diff' | 'json_patch' | 'apply_patch' | 'search_replace';
+  /**
+   * Model name → whether an OpenAI call whose prompt asks for json_patch sends Structured Outputs (response_format json_schema, strict, generated from proposal.schema.json). A model not listed: on for the families that support it (gpt-4o, gpt-4.1, gpt-5, o1, o3, o4), off otherwise.
+   */
+  structured_outputs?: {
+    /**
+     * true: send response_format with the strict JSON Schema; false: never.
+     */
+    [k: string]: boolean;
+  };
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Answers`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | [AnswerFormat, ...AnswerFormat[]]
+    | 'unified_diff'
+    | 'json_patch'
+    | 'apply_patch'
+    | 'search_replace'
+    | {
+        /**
+         * true: send response_format with the strict JSON Schema; false: never.
+         */
+        [k: string]: boolean;
+      }
     | undefined;
 }
