@@ -1,10 +1,9 @@
-// Black-box answer corpus, part 3 of 3: answers that must be refused with the tree left
-// byte-identical (ur*): ambiguous or unlocatable hunks, lazy elision, several patches, a
-// shell block next to the patch, no patch, and paths the task or policy does not allow.
-// See answers-blackbox.test.ts for what is checked.
+// Black-box answer corpus, part 5 of 7: answers that must be refused because a hunk, block
+// or old text is ambiguous or cannot be located (ur01-ur16); nothing may change. See
+// answers-blackbox.test.ts for what is checked.
 import { test } from 'uvu';
 import { registerCases } from './answers-blackbox-suite.js';
 
-registerCases(['ur'], 'bad answers');
+registerCases('ambiguous and unlocatable answers');
 
 test.run();

@@ -1,18 +1,39 @@
-// Registers one uvu test per black-box answer case (see answers-blackbox-kit.ts). The
-// corpus is split over three test files by case prefix so the suite runner spreads them
-// over its workers and no file comes near its per-file time limit.
+// Registers one uvu test per black-box answer case (see answers-blackbox-kit.ts). Each case
+// costs a few seconds of CPU (a whole `pipe run`), so the corpus is split into parts of
+// under 20 cases, one test file each: the suite runner spreads them over its workers and
+// no file comes near the runner's 10-minute limit on a busy machine.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadCases, runCases, summaryLine, tally, type BlackboxCase, type CaseResult } from './answers-blackbox-kit.js';
+
+/** Which cases each test file runs: a case id prefix and an inclusive range of case numbers. */
+export const PARTS = {
+  'correct unified diffs 1': { prefix: 'ua', from: 1, to: 18 },
+  'correct unified diffs 2': { prefix: 'ua', from: 19, to: 99 },
+  'correct JSON and apply_patch answers': { prefix: 'ja|pa', from: 1, to: 99 },
+  'correct SEARCH/REPLACE answers': { prefix: 'sa', from: 1, to: 99 },
+  'ambiguous and unlocatable answers': { prefix: 'ur', from: 1, to: 16 },
+  'several patches, shell, no patch, lazy elision': { prefix: 'ur', from: 17, to: 35 },
+  'unsafe paths, deletes, renames, and more': { prefix: 'ur', from: 36, to: 99 },
+} as const;
+
+export type PartName = keyof typeof PARTS;
+
+export function inPart(id: string, part: PartName): boolean {
+  const { prefix, from, to } = PARTS[part];
+  const m = /^([a-z]{2})(\d+)-/.exec(id);
+  return !!m && prefix.split('|').includes(m[1]) && Number(m[2]) >= from && Number(m[2]) <= to;
+}
 
 function explain(r: CaseResult): string {
   const said = r.reasonText.split('\n')[0]?.slice(0, 600) ?? '';
   return `exit ${r.exitCode}, status ${r.status}; ${r.treeProblems.slice(0, 4).join('; ') || 'tree as expected'}${said ? `; pipe said: ${said}` : ''}${r.runId ? '' : `; stderr: ${r.stderr.slice(0, 300)}`}`;
 }
 
-/** Registers the cases whose id starts with one of `prefixes`, runs them (two at a time) before the tests, and prints their tally after. */
-export function registerCases(prefixes: string[], label: string): BlackboxCase[] {
-  const cases = loadCases().filter((c) => prefixes.some((p) => c.id.startsWith(p)));
+/** Registers the cases of one part, runs them (two at a time) before the tests, and prints their tally after. */
+export function registerCases(part: PartName): BlackboxCase[] {
+  const label = part;
+  const cases = loadCases().filter((c) => inPart(c.id, part));
   let results = new Map<string, CaseResult>();
 
   test.before(async () => {
