@@ -2,16 +2,10 @@
 // the message a person sees when it does not (limit, figure, headroom).
 import type { ErrorCode } from '../errors.js';
 import type { Policy, Task } from '../types/generated/index.js';
+import { formatUsd } from './money.js';
 import { roundUsd } from './pricing.js';
 import type { BudgetLevel, BudgetLimits, ScopeFigures, SpendFigures } from './types.js';
 
-/** "$2.00", "$1.995", "$0.0123", "$0.000012": at least cents, up to micro-dollars, no trailing noise. */
-export function formatUsd(usd: number): string {
-  const sign = usd < 0 ? '-' : '';
-  const fixed = Math.abs(usd).toFixed(6).replace(/0+$/, '');
-  const [whole, frac = ''] = fixed.split('.');
-  return `${sign}$${whole}.${frac.padEnd(2, '0')}`;
-}
 
 /** Smaller of the defined numbers, or undefined when none is. */
 function minDefined(...values: (number | undefined)[]): number | undefined {

@@ -2,7 +2,7 @@
 // projection and the headroom, from a dry run's step outputs.
 import type { RunOutcome } from '../runner/runner.js';
 import type { Session } from './session.js';
-import { usd } from './progress.js';
+import { formatUsd as usd } from '../budget/money.js';
 
 export interface PlanJson {
   task_id: string;

@@ -6,6 +6,7 @@ import { redact } from '../records/redact.js';
 import { finalPatch, readRun, type AttemptView, type RunDetail } from '../records/history.js';
 import type { RunState } from '../records/types.js';
 import { PipeError } from '../errors.js';
+import { formatUsd as money } from '../budget/money.js';
 
 /** state.json, with `attempts` (a count there) replaced by the attempts themselves; the count is `attempt_count`. */
 export type ShowResult = Omit<RunState, 'attempts'> & {
@@ -17,9 +18,6 @@ export type ShowResult = Omit<RunState, 'attempts'> & {
   escalation: RunDetail['escalation'];
 };
 
-function money(usd: number): string {
-  return `$${usd.toFixed(4)}`;
-}
 
 export function renderRun(d: RunDetail): string {
   const s = d.state;

@@ -1,6 +1,7 @@
 // The escalation packet (escalation.json): what a person or a reviewer model needs to
 // see why a run did not converge — the task, every attempt's patch summary, failures,
 // verdicts, the cost so far, and the question.
+import { roundUsd } from '../budget/pricing.js';
 import type { AttemptRecord, Verdict } from './types.js';
 import type { Failure } from '../validation/types.js';
 import type { Task } from '../types/generated/index.js';
@@ -73,7 +74,7 @@ export function buildEscalationPacket(input: PacketInput): EscalationPacket {
     role: a.role ?? null,
     model: a.model ?? null,
     tier: a.tier ?? null,
-    cost_usd: a.costUsd,
+    cost_usd: roundUsd(a.costUsd),
     patch_file: a.patchFile ?? null,
     patch_path: a.patchFile && input.recordsDir ? `${input.recordsDir}/${a.patchFile}` : null,
     files_touched: a.filesTouched,
@@ -103,7 +104,7 @@ export function buildEscalationPacket(input: PacketInput): EscalationPacket {
     attempts,
     last_verdict: last?.verdict?.verdict ?? null,
     reasons: last?.verdict?.reasons ?? [],
-    cost_usd: Math.round(input.spentUsd * 1e6) / 1e6,
+    cost_usd: roundUsd(input.spentUsd),
     question: input.question ?? DEFAULT_QUESTION,
     reviewer: { status: 'pending', role: null, model: null, depth: 0, detail: null, cost_usd: 0, diagnosis_file: null, diagnosis: null },
   };
