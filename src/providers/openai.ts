@@ -101,7 +101,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): RoleProvid
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
       const flex = request.tier === 'flex';
       const requestOptions = { maxRetries: flex ? 0 : maxRetries, timeout: flex ? flexTimeoutMs : timeoutMs, signal: request.signal };
-      const context = { role: request.role, model: request.model, tier: request.tier, effort: request.reasoningEffort };
+      const context = { role: request.role, model: request.model, tier: request.tier, effort: request.reasoningEffort, baseURL: client.baseURL };
       const started = performance.now();
       let answer: Answer;
       let requestId: string | null = null;
