@@ -9,6 +9,7 @@ import type { RouteDecision } from '../../src/routing/types.js';
 import type { Failure } from '../../src/validation/types.js';
 import { cleanup, gitIn, makeRepo, tempDir, writeFiles } from '../helpers/repo.js';
 import { defaultPolicy, makeCtx, makeTask } from '../routing/ctx.js';
+import { rejection } from '../helpers/throws.js';
 
 const route = (role: 'general_builder' | 'frontier_reviewer' | 'classification_worker' = 'general_builder'): RouteDecision =>
   decideRoute(defaultPolicy(), { role, rule: 'default', ruleIndex: 0, reason: 'test' }, { provider: 'fake', escalationDepth: 0 });
@@ -223,9 +224,7 @@ test('extra sections follow the task', async () => {
 test('outside a git repository: E_CONFIG', async () => {
   const dir = tempDir();
   try {
-    await buildContext(makeCtx({ repo: dir }), route());
-    assert.unreachable();
-  } catch (e) {
+    const e = await rejection(() => buildContext(makeCtx({ repo: dir }), route()));
     assert.is((e as { code: string }).code, 'E_CONFIG');
   } finally {
     cleanup(dir);

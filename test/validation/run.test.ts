@@ -10,6 +10,8 @@ import { resolveValidatorSpecs, maxParallel } from '../../src/validation/specs.j
 import { isPipeError } from '../../src/errors.js';
 import type { Policy } from '../../src/types/generated/index.js';
 import { makeRepo, tempDir, cleanup, gitIn, ROOT, testWithTool } from '../helpers/repo.js';
+import { thrown } from '../helpers/throws.js';
+import { isProcessAlive } from '../../src/records/process-alive.js';
 
 // Real mypy (Debian's package); skipped by name where it is not installed.
 const testWithMypy = testWithTool(test, 'mypy');
@@ -37,17 +39,23 @@ async function run(p: Policy, names: string[], repo: string, opts: { failFast?: 
   });
 }
 
-test('three 1 s validators run in parallel, results in the given order', async () => {
+// Each waits until all three have started: run one at a time, the first would give up
+// (exit 1) after 20 s; run together, all pass. Overlap is proved by the markers, not a clock.
+const rendezvous = (dir: string, name: string, count: number) => ({
+  argv: ['python3', '-c', `import os, time\nopen(os.path.join(${JSON.stringify(dir)}, ${JSON.stringify(name)}), 'w').close()\nend = time.time() + 20\nwhile len(os.listdir(${JSON.stringify(dir)})) < ${count}:\n    if time.time() > end: raise SystemExit(1)\n    time.sleep(0.02)`],
+  timeout_s: 30,
+  parser: 'exit-code' as const,
+});
+
+test('three validators run at the same time (each waits for the others to start), results in the given order', async () => {
   const repo = makeRepo({ 'a.txt': 'a' });
+  const markers = tempDir();
   try {
-    const p = policy({ a: sleeper(1), b: sleeper(1), c: sleeper(1) });
-    const started = Date.now();
+    const p = policy({ a: rendezvous(markers, 'a', 3), b: rendezvous(markers, 'b', 3), c: rendezvous(markers, 'c', 3) });
     const out = await run(p, ['c', 'a', 'b'], repo, { parallel: 3 });
-    const elapsed = Date.now() - started;
     assert.equal(out.map((o) => [o.name, o.status]), [['c', 'passed'], ['a', 'passed'], ['b', 'passed']]);
-    assert.ok(elapsed < 2000, `took ${elapsed} ms`);
   } finally {
-    cleanup(repo);
+    cleanup(repo, markers);
   }
 });
 
@@ -72,32 +80,32 @@ test('cheap validators start first; max_parallel 1 runs one at a time', async ()
 
 test('fail-fast skips what has not started and cancels what is running', async () => {
   const repo = makeRepo({ 'a.txt': 'a' });
+  const pidDir = tempDir();
+  const pidFile = join(pidDir, 'long.pid');
   try {
     const p = policy({
       bad: { argv: ['python3', '-c', 'import sys; sys.exit(1)'], parser: 'exit-code', cost: 'cheap' },
-      long: { ...sleeper(20), cost: 'normal' },
+      long: { argv: ['python3', '-c', `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(20)`], timeout_s: 30, parser: 'exit-code' as const, cost: 'normal' },
       later: { ...sleeper(0), cost: 'expensive' },
     });
-    const started = Date.now();
     const out = await run(p, ['long', 'later', 'bad'], repo, { failFast: true, parallel: 2 });
-    assert.ok(Date.now() - started < 5000, 'the long one was cancelled');
+    // Cancelled, not waited for: its process is gone when the run returns.
+    if (existsSync(pidFile)) assert.not.ok(isProcessAlive(Number(readFileSync(pidFile, 'utf8'))), 'the long validator was killed');
     assert.equal(out.map((o) => [o.name, o.status]), [['long', 'skipped'], ['later', 'skipped'], ['bad', 'failed']]);
     assert.match(out[0].note ?? '', /fail-fast/);
     const noFailFast = await run(p, ['bad', 'later'], repo, { failFast: false, parallel: 1 });
     assert.equal(noFailFast.map((o) => o.status), ['failed', 'passed']);
     assert.equal(noFailFast[0].failures.map((f) => [f.category, f.message]), [['exit-code', 'bad exited with code 1']]);
   } finally {
-    cleanup(repo);
+    cleanup(repo, pidDir);
   }
 });
 
 test('unknown names, executables off the allowlist, credential env and escaping cwd are configuration errors', () => {
   const p = policy({ ok: sleeper(0), curl: { argv: ['curl', 'http://x'] }, leaky: { argv: ['python3'], env: { GITHUB_TOKEN: 'x' } }, out: { argv: ['python3'], cwd: '../..' } });
   const expectConfig = (names: string[], re: RegExp) => {
-    try {
-      resolveValidatorSpecs(p, names, '/tmp/repo');
-      assert.unreachable('should throw');
-    } catch (err) {
+    {
+      const err = thrown(() => resolveValidatorSpecs(p, names, '/tmp/repo'), 'should throw');
       assert.ok(isPipeError(err));
       assert.is((err as { code: string }).code, 'E_CONFIG');
       assert.match((err as Error).message, re);
