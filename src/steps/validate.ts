@@ -105,9 +105,11 @@ export const step: StepModule<ValidateWith> = {
 
     let failures: Failure[] = outcomes.flatMap((o) => o.failures);
     let judgement: BaselineJudgement | null = null;
-    if (ctx.work.baseline) {
+    const targets = ctx.task.targets ?? [];
+    if (ctx.work.baseline || targets.length) {
       // Judged by what the patch changed: only new failures (and unmet targets) are charged to it.
-      judgement = judgeAgainstBaseline(baselineSnapshots(ctx.work.baseline), outcomes.map((o) => ({ name: o.name, status: o.status, failures: o.failures, passedTests: o.passedTests })), ctx.task.targets ?? []);
+      // Without a baseline (--no-baseline) every failure is new, and the targets must still run green.
+      judgement = judgeAgainstBaseline(ctx.work.baseline ? baselineSnapshots(ctx.work.baseline) : [], outcomes.map((o) => ({ name: o.name, status: o.status, failures: o.failures, passedTests: o.passedTests })), targets);
       failures = judgement.charged;
     }
     const charged = new Set(failures.map((f) => f.validator));

@@ -106,6 +106,14 @@ test('an unrelated failure from before: a correct fix is accepted, a regression 
   writeTask(repo, [{ patch: breaks }], { maxAttempts: 1 });
   writeFiles(repo, { 'tasks/break.yaml': readFileSync(join(repo, 'tasks/t.yaml'), 'utf8').replace('answer-0.patch', 'break.patch'), 'tasks/fx/break.patch': breaks });
   writeTask(repo, [{ patch: RIGHT }], { maxAttempts: 1 });
+  // pipe plan runs the baseline and shows what failed before any change; --no-baseline skips it.
+  const plan = runCli(['plan', 'tasks/t.yaml', '--policy', 'quiet.yaml', '--json'], { cwd: repo });
+  assert.is(plan.code, 0, plan.stdout + plan.stderr);
+  const planned = (JSON.parse(plan.stdout) as { baseline: { cached: boolean; validators: { name: string; failures: { test: string }[] }[] } }).baseline;
+  assert.is(planned.cached, false);
+  assert.equal(planned.validators[0].failures.map((f) => f.test).sort(), ['tests/test_net.py::test_network', 'tests/test_ops.py::test_add']);
+  const skipped = runCli(['plan', 'tasks/t.yaml', '--policy', 'quiet.yaml', '--no-baseline'], { cwd: repo });
+  assert.match(skipped.stdout, /baseline {2}skipped \(--no-baseline/);
   const fixed = runJson(repo, ['tasks/t.yaml', '--policy', 'quiet.yaml']);
   assert.is(fixed.code, 0, JSON.stringify(fixed.out.error));
   const b = fixed.out.baseline as { fail_to_pass: string[]; pre_existing: string[]; pass_to_fail: string[]; accepted: boolean };
@@ -115,6 +123,7 @@ test('an unrelated failure from before: a correct fix is accepted, a regression 
 
   // The raw output of every validator, baseline and attempt, is kept and printed by show --validators.
   const dir = String(fixed.out.records_dir);
+  assert.is(events(dir).find((e) => e.type === 'baseline')?.cached, true, 'the plan already ran it on this tree');
   assert.match(readFileSync(join(dir, 'validators/baseline/pytest.log'), 'utf8'), /^\$ python3 -m pytest[\s\S]*AssertionError: needs the network[\s\S]*2 failed, 1 passed/);
   assert.match(readFileSync(join(dir, 'validators/attempt-1/pytest.log'), 'utf8'), /FAILED tests\/test_net.py::test_network[\s\S]*1 failed, 2 passed/);
   const logs = runCli(['show', fixed.out.run_id, '--validators', '--json'], { cwd: repo });

@@ -39,6 +39,14 @@ test('a patch that fixes nothing is not a success: the baseline failures are cha
   assert.match(j.reasons.join(' '), /none of the 2 failures the baseline had is fixed/);
 });
 
+test('a partial fix is not a success: a failure left in the test file where another was fixed is charged', () => {
+  const j = judgeAgainstBaseline([run([fail(BUG), fail(MUL), fail(UNRELATED)])], [run([fail(MUL), fail(UNRELATED)])]);
+  assert.not.ok(j.accepted);
+  assert.equal(j.charged.map((f) => f.test), [MUL]);
+  assert.equal(j.pre_existing.map((f) => f.test), [UNRELATED]);
+  assert.match(j.reasons.join(' '), /a partial fix: 1 failure left in tests\/test_ops.py/);
+});
+
 test('with a green baseline every validator must end green', () => {
   const green = [run([]), run([], 'ruff')];
   assert.ok(judgeAgainstBaseline(green, [run([]), run([], 'ruff')]).accepted);

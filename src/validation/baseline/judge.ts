@@ -4,7 +4,8 @@
 // With `targets:` every target must end green, and no failure may be new. Without targets
 // (the default): no failure may be new; when the baseline was green every validator must
 // end green; when it had failures at least one of them must be gone (a patch that fixes
-// nothing is not a success), and the ones left are reported as pre-existing, not charged.
+// nothing is not a success), none may be left in a test file where one was fixed (a
+// partial fix), and the ones left elsewhere are reported as pre-existing, not charged.
 import { failureId } from '../../exec/validators/index.js';
 import type { Failure } from '../types.js';
 import { targetMatches, targetMatchesTest } from './targets.js';
@@ -83,8 +84,14 @@ export function judgeAgainstBaseline(baseline: readonly ValidatorSnapshot[], aft
     charged.push(...stillFailing);
     reasons.push(`none of the ${baseIds.size} failure${baseIds.size === 1 ? '' : 's'} the baseline had is fixed`);
   } else {
-    preExisting = stillFailing;
+    // A failure left in a test file where the patch fixed another is part of the same job
+    // (a partial fix); failures elsewhere are the unrelated ones that were there before.
+    const fixedFiles = new Set(gone.map((f) => f.file).filter((f): f is string => Boolean(f)));
+    const partial = stillFailing.filter((f) => f.file && fixedFiles.has(f.file));
+    charged.push(...partial);
+    preExisting = stillFailing.filter((f) => !partial.includes(f));
     reasons.push(`${gone.length} baseline failure${gone.length === 1 ? '' : 's'} fixed`);
+    if (partial.length) reasons.push(`a partial fix: ${partial.length} failure${partial.length === 1 ? '' : 's'} left in ${[...new Set(partial.map((f) => f.file))].join(', ')}, where the patch fixed another`);
   }
   // A validator cut short (fail-fast) proved nothing: the attempt cannot be accepted on it.
   for (const v of after.filter((x) => x.status === 'skipped')) {
