@@ -3,6 +3,7 @@ import { taskArgs, taskFlags } from '../cli/task-flags.js';
 import { PipeCommand } from '../cli/base.js';
 import { openSession, runOptionsFor } from '../cli/session.js';
 import { createCliServices } from '../cli/run-services.js';
+import { baselineFlag, prepareBaseline } from '../cli/baseline.js';
 import { renderRunSummary, runResultJson, type RunResultJson } from '../cli/summary.js';
 import { recoverRuns } from '../patch/workspace.js';
 import { runCommand } from '../exec/run.js';
@@ -12,6 +13,7 @@ import type { Session } from '../cli/session.js';
 
 interface RunFlags {
   'dry-run': boolean;
+  baseline?: boolean;
   approve?: string[];
   quiet: boolean;
   verbose: boolean;
@@ -30,6 +32,7 @@ export default class Run extends PipeCommand {
   static override args = taskArgs;
   static override flags = {
     ...taskFlags,
+    ...baselineFlag,
     'dry-run': Flags.boolean({ description: 'everything up to the provider call: no call, no writes to the repo' }),
     approve: Flags.string({ description: 'approve calls to a role that needs manual approval (repeatable)', multiple: true }),
     quiet: Flags.boolean({ char: 'q', description: 'no progress lines, only the result' }),
@@ -57,6 +60,8 @@ export default class Run extends PipeCommand {
         if (r.restored.length) this.note(`recovered interrupted run ${r.run_id}: restored ${r.restored.length} file(s)`);
       }
     }
+    // Before any model call: the validators on the unchanged tree (exit 2 when they cannot test).
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline, note: (l) => (json || flags.quiet ? undefined : process.stderr.write(`${l}\n`)) });
     const cli = createCliServices(session, { json, quiet: flags.quiet, verbose: flags.verbose });
     let outcome;
     try {
@@ -67,6 +72,7 @@ export default class Run extends PipeCommand {
         runId,
         handleSignals: true,
         services: cli.services,
+        baseline: baseline ?? undefined,
       });
     } finally {
       await cli.close();

@@ -10,6 +10,8 @@ import { parseTsc } from './tsc.js';
 
 export type { OutputParser, ParseInput, ParserName } from './common.js';
 export { failureId, makeFailure, normaliseMessage, sortFailures, toRepoPath } from './common.js';
+export { passedTests } from './passed.js';
+export { firstPytestErrorLine } from './pytest.js';
 
 export const PARSERS: Readonly<Record<ParserName, OutputParser>> = Object.freeze({
   ruff: parseRuff,
