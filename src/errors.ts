@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'E_CONTRACT'
   | 'E_PATCH_UNSAFE'
   | 'E_DIRTY_FILES'
+  | 'E_NO_COMMIT'
   | 'E_REPO_BUSY'
   | 'E_APPLY'
   | 'E_VALIDATION'
@@ -51,6 +52,7 @@ const DEFAULT_EXIT: Record<ErrorCode, number> = {
   E_CONTRACT: EXIT.failed,
   E_PATCH_UNSAFE: EXIT.refused,
   E_DIRTY_FILES: EXIT.refused,
+  E_NO_COMMIT: EXIT.badInput,
   E_REPO_BUSY: EXIT.refused,
   E_APPLY: EXIT.failed,
   E_VALIDATION: EXIT.failed,

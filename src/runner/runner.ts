@@ -48,6 +48,8 @@ export interface RunOptions {
   /** An external abort (tests, embedding). */
   signal?: AbortSignal;
   services?: Partial<Omit<RunServices, 'records' | 'events'>>;
+  /** Files in allowed_files with the user's uncommitted work: named in the prompt, refused by the gate. */
+  userWork?: string[];
 }
 
 export interface RunOutcome {
@@ -104,7 +106,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   };
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
-  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, extra: {} };
+  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, userWork: [...(options.userWork ?? [])], extra: {} };
   const stepsScope: StepContext['steps'] = {};
   const stepRecords: StepRecord[] = [];
   let retryHooks: (() => Promise<void>)[] = [];

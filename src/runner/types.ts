@@ -53,6 +53,8 @@ export interface RunWork {
   escalationDepth: number;
   lastVerdict: VerdictName | null;
   diagnosis?: string;
+  /** Files in allowed_files holding the user's uncommitted work, which no patch may touch (src/context/user-work.ts). */
+  userWork?: string[];
   /** Free space for step types added by users. */
   extra: Record<string, unknown>;
 }
