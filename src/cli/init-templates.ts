@@ -1,6 +1,6 @@
 // What `pipe init` writes: the config, a policy with the validators the project's own
 // configuration calls for, and an example task whose globs match the project's real files.
-import type { ProjectProfile, TaskGlobs, ValidatorPlan } from '../project/index.js';
+import type { ExampleGlobs, ProjectProfile, ValidatorPlan } from '../project/index.js';
 
 export function configYaml(): string {
   return `apiVersion: pipe/v1
@@ -25,6 +25,7 @@ function validatorYaml(v: ValidatorPlan): string {
     `    timeout_s: ${v.timeout_s}`,
     `    parser: ${v.parser}`,
     ...(v.cwd !== '.' ? [`    cwd: ${q(v.cwd)}`] : []),
+    ...(Object.keys(v.env).length ? [`    # the repository's own code first on the import path, not an installed copy`, `    env: { ${Object.entries(v.env).map(([k, val]) => `${k}: ${q(val)}`).join(', ')} }`] : []),
     `    cost: ${v.cost}`,
   ].join('\n');
 }
@@ -52,7 +53,7 @@ safety:
 ${validators.length ? `validators:\n${validators.map(validatorYaml).join('\n')}\n` : ''}`;
 }
 
-export function exampleTaskYaml(globs: TaskGlobs, validators: string[], left: { name: string; why: string }[]): string {
+export function exampleTaskYaml(globs: ExampleGlobs, validators: string[], left: { name: string; why: string }[]): string {
   const notRun = left.map((l) => `# not in validators: ${l.name} (${l.why})`);
   return `apiVersion: pipe/v1
 kind: Task
@@ -62,7 +63,7 @@ goal: >
 intent: bugfix
 pipeline: fix
 # Globs written by \`pipe init\` from the project's code and test folders; each matches real files.
-allowed_files: ${JSON.stringify(globs.allowed)}
+${globs.note ? `# Note: ${globs.note}.\n` : ''}allowed_files: ${JSON.stringify(globs.allowed)}
 context_files: ${JSON.stringify(globs.context)}
 validators: ${JSON.stringify(validators)}
 ${notRun.length ? `${notRun.join('\n')}\n` : ''}max_attempts: 3

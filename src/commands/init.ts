@@ -8,7 +8,7 @@ import { runInitBaseline, type InitBaselineResult } from '../cli/init-baseline.j
 import { PipeError } from '../errors.js';
 import { resolveExecutable, runCommand } from '../exec/run.js';
 import { configPolicyFiles, loadConfig, loadPolicies } from '../dsl/documents.js';
-import { detectProject, repoFiles, taskGlobs, validatorsFor, type ValidatorPlan } from '../project/index.js';
+import { detectProject, exampleGlobs, repoFiles, validatorsFor, type ValidatorPlan } from '../project/index.js';
 
 export interface InitResult {
   repo: string;
@@ -49,7 +49,9 @@ export default class Init extends PipeCommand {
     const pf = await repoFiles(runCommand, repo);
     const profile = detectProject(pf);
     const plans = validatorsFor(pf, profile);
-    const globs = taskGlobs(pf, profile);
+    // The example task must fit one call under the default limits, or plan would block it.
+    const defaults = (await loadPolicies([], { useDefault: true, baseDir: repo })).policy;
+    const globs = exampleGlobs(pf, profile, defaults.limits?.max_context_chars_per_call ?? 128000);
     const left = plans.map((v) => ({ name: v.name, why: cannotRun(repo, v, process.env) })).filter((l): l is { name: string; why: string } => l.why !== null);
     const runnable = plans.filter((v) => !left.some((l) => l.name === v.name)).map((v) => v.name);
     const files: Record<string, string> = {
@@ -71,7 +73,7 @@ export default class Init extends PipeCommand {
       this.say(`  ${p.dir || '.'} (${p.language}): code ${p.sources.join(', ') || '(none found)'}; tests ${p.tests.join(', ') || '(beside the code)'}; runner ${p.runner ?? 'none'}${p.checkers.length ? `; checkers ${p.checkers.join(', ')}` : ''}`);
       for (const e of p.evidence) this.say(`    - ${e}`);
     }
-    for (const n of profile.notes) this.say(`note: ${n}`);
+    for (const n of [...profile.notes, ...(globs.note ? [globs.note] : [])]) this.say(`note: ${n}`);
     this.say(`allowed_files: ${globs.allowed.join(', ')}`);
     this.say(`validators: ${runnable.join(', ') || 'none'}`);
     for (const l of left) this.say(`  ${l.name} is defined but not in the task: ${l.why}`);
@@ -87,7 +89,7 @@ export default class Init extends PipeCommand {
       validators: runnable,
       validators_left_out: left,
       allowed_files: globs.allowed,
-      notes: profile.notes,
+      notes: [...profile.notes, ...(globs.note ? [globs.note] : [])],
       baseline,
       written: Object.keys(files),
     };

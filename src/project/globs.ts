@@ -43,3 +43,47 @@ export function unmatchedGlobs(globs: string[], files: readonly string[]): strin
     return !files.some((f) => match(f));
   });
 }
+
+export interface ExampleGlobs extends TaskGlobs {
+  /** Why the example task covers less than the whole project, or null. */
+  note: string | null;
+}
+
+/**
+ * The example task's globs, narrowed until the files a patch may touch fit one call's
+ * context (a share of `maxChars`, leaving room for the prompt): all code and tests, else the
+ * code without the tests, else the first code files in path order, named one by one.
+ */
+export function exampleGlobs(pf: ProjectFiles, profile: ProjectProfile, maxChars: number): ExampleGlobs {
+  const full = taskGlobs(pf, profile);
+  const room = Math.floor(maxChars * 0.75);
+  const matching = (globs: string[]) => {
+    const match = picomatch(globs, { dot: true });
+    return pf.files.filter((f) => match(f));
+  };
+  const size = (files: string[]) => files.reduce((n, f) => n + (pf.read(f)?.length ?? 0), 0);
+  if (full.allowed[0] === '**/*' || size(matching(full.allowed)) <= room) return { ...full, note: null };
+  const config = full.context.filter((g) => !full.allowed.includes(g));
+  const code = [...new Set(profile.projects.flatMap((p) => globsFor(pf, p.sources, p.extensions)))];
+  if (code.length && size(matching(code)) <= room) {
+    return {
+      allowed: code,
+      context: [...code, ...config],
+      note: `the tests are left out of the example task: with them its files would not fit one call (limits.max_context_chars_per_call ${maxChars}); add the test files a change needs`,
+    };
+  }
+  const files: string[] = [];
+  let used = 0;
+  for (const f of matching(code.length ? code : full.allowed)) {
+    const n = pf.read(f)?.length ?? 0;
+    if (used + n > room) break;
+    files.push(f);
+    used += n;
+  }
+  if (!files.length) return { ...full, note: `no code file fits one call (limits.max_context_chars_per_call ${maxChars}); narrow allowed_files by hand` };
+  return {
+    allowed: files,
+    context: [...files, ...config],
+    note: `the project's code does not fit one call (limits.max_context_chars_per_call ${maxChars}); the example task names its first ${files.length} files: replace them with the files your change needs`,
+  };
+}
