@@ -20,23 +20,28 @@ export interface UserWork {
   protected: string[];
 }
 
-async function statusPaths(exec: Exec, repo: string): Promise<string[]> {
-  const r = await git(exec, repo, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
-  if (r.failed) return [];
-  return r.stdout
-    .split('\0')
-    .filter((e) => e.length > 3)
-    .map((e) => e.slice(3));
+/** Whether HEAD exists, and the paths `git status` reports as changed or untracked (one git call). */
+async function status(exec: Exec, repo: string): Promise<{ hasCommit: boolean; paths: string[] }> {
+  const r = await git(exec, repo, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames']);
+  if (r.failed) return { hasCommit: false, paths: [] };
+  let hasCommit = true;
+  const paths: string[] = [];
+  for (const entry of r.stdout.split('\0')) {
+    if (entry.startsWith('# branch.oid ')) hasCommit = entry.slice('# branch.oid '.length) !== '(initial)';
+    // Ordinary entries have 8 fields before the path, unmerged ones 10; untracked ones 1.
+    else if (entry.startsWith('1 ')) paths.push(entry.split(' ').slice(8).join(' '));
+    else if (entry.startsWith('u ')) paths.push(entry.split(' ').slice(10).join(' '));
+    else if (entry.startsWith('? ')) paths.push(entry.slice(2));
+  }
+  return { hasCommit, paths };
 }
 
 export async function findUserWork(exec: Exec, repo: string, task: Pick<Task, 'allowed_files'>, policy: Policy): Promise<UserWork> {
-  const head = await git(exec, repo, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  const hasCommit = !head.failed;
-  const listed = await listRepoFiles(exec, repo);
+  const [{ hasCommit, paths }, listed] = await Promise.all([status(exec, repo), listRepoFiles(exec, repo)]);
   const allowed = listed.filter((p) => isPatchable(task, p));
   let dirty: string[] = [];
   if (hasCommit) {
-    const candidates = (await statusPaths(exec, repo)).filter((p) => isPatchable(task, p));
+    const candidates = paths.filter((p) => isPatchable(task, p));
     dirty = candidates.length ? await dirtyFiles(exec, repo, [...new Set(candidates)]) : [];
   }
   dirty.sort();
