@@ -3,7 +3,7 @@
 // runner's AttemptRecord.
 import { roundUsd } from '../budget/pricing.js';
 import type { Failure } from '../validation/types.js';
-import type { AttemptRecord } from './types.js';
+import type { AttemptBaseline, AttemptRecord } from './types.js';
 
 export interface AttemptView {
   attempt: number;
@@ -25,6 +25,8 @@ export interface AttemptView {
   verdict: string | null;
   reasons: string[];
   evidence: Record<string, unknown> | null;
+  /** Against the baseline: FAIL_TO_PASS, PASS_TO_PASS, pre-existing failures (null when the run had no baseline). */
+  baseline: AttemptBaseline | null;
 }
 
 export function attemptView(a: AttemptRecord): AttemptView {
@@ -46,5 +48,6 @@ export function attemptView(a: AttemptRecord): AttemptView {
     verdict: a.verdict?.verdict ?? null,
     reasons: a.verdict?.reasons ?? [],
     evidence: a.verdict?.evidence ?? null,
+    baseline: a.baseline ?? null,
   };
 }

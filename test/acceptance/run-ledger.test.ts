@@ -51,7 +51,7 @@ testPg('a postgres:// ledger gets the same rows', async () => {
   try {
     writeFiles(repo, { '.pipe/config.yaml': `apiVersion: pipe/v1\nkind: Config\nledger: ${db.location}\nproject: ${project}\n` });
     const r = runJson(repo, [writeTask(repo, [{ patch: WRONG }, { patch: RIGHT }])]);
-    assert.is(r.code, 0, r.stderr);
+    assert.is(r.code, 0, `exit ${r.code}: ${JSON.stringify(r.out).slice(0, 1500)}\n${r.stderr}`);
     assert.not.ok(existsSync(join(repo, '.pipe/ledger.sqlite')));
     const rows = await db.query('SELECT * FROM {schema}.ledger_entries ORDER BY created_at, id');
     assert.is(rows.length, 2, 'the fresh schema holds exactly this run\'s two calls');

@@ -39,23 +39,37 @@ async function run(p: Policy, names: string[], repo: string, opts: { failFast?: 
   });
 }
 
-// Each waits until all three have started: run one at a time, the first would give up
-// (exit 1) after 20 s; run together, all pass. Overlap is proved by the markers, not a clock.
-const rendezvous = (dir: string, name: string, count: number) => ({
-  argv: ['python3', '-c', `import os, time\nopen(os.path.join(${JSON.stringify(dir)}, ${JSON.stringify(name)}), 'w').close()\nend = time.time() + 20\nwhile len(os.listdir(${JSON.stringify(dir)})) < ${count}:\n    if time.time() > end: raise SystemExit(1)\n    time.sleep(0.02)`],
-  timeout_s: 30,
+/** A validator that marks itself started, then passes only once all `names` have started (a barrier). */
+const barrier = (dir: string, name: string, names: string[]) => ({
+  argv: [
+    'python3',
+    '-c',
+    [
+      'import os, sys, time',
+      `d = ${JSON.stringify(dir)}`,
+      `open(os.path.join(d, ${JSON.stringify(name)}), 'w').close()`,
+      'deadline = time.time() + 60',
+      `while not all(os.path.exists(os.path.join(d, n)) for n in ${JSON.stringify(names)}):`,
+      '    if time.time() > deadline: sys.exit(1)',
+      '    time.sleep(0.02)',
+    ].join('\n'),
+  ],
+  timeout_s: 90,
   parser: 'exit-code' as const,
 });
 
-test('three validators run at the same time (each waits for the others to start), results in the given order', async () => {
+test('three validators run at the same time, results in the given order', async () => {
+  // Each one waits until all three have started, so run one after another they would fail:
+  // passing proves they overlapped, however slow the machine.
   const repo = makeRepo({ 'a.txt': 'a' });
-  const markers = tempDir();
+  const marks = tempDir();
   try {
-    const p = policy({ a: rendezvous(markers, 'a', 3), b: rendezvous(markers, 'b', 3), c: rendezvous(markers, 'c', 3) });
+    const names = ['a', 'b', 'c'];
+    const p = policy({ a: barrier(marks, 'a', names), b: barrier(marks, 'b', names), c: barrier(marks, 'c', names) });
     const out = await run(p, ['c', 'a', 'b'], repo, { parallel: 3 });
     assert.equal(out.map((o) => [o.name, o.status]), [['c', 'passed'], ['a', 'passed'], ['b', 'passed']]);
   } finally {
-    cleanup(repo, markers);
+    cleanup(repo, marks);
   }
 });
 
@@ -85,12 +99,20 @@ test('fail-fast skips what has not started and cancels what is running', async (
   try {
     const p = policy({
       bad: { argv: ['python3', '-c', 'import sys; sys.exit(1)'], parser: 'exit-code', cost: 'cheap' },
-      long: { argv: ['python3', '-c', `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(20)`], timeout_s: 30, parser: 'exit-code' as const, cost: 'normal' },
+      long: {
+        argv: ['python3', '-c', `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(60)`],
+        timeout_s: 90,
+        parser: 'exit-code' as const,
+        cost: 'normal',
+      },
       later: { ...sleeper(0), cost: 'expensive' },
     });
     const out = await run(p, ['long', 'later', 'bad'], repo, { failFast: true, parallel: 2 });
-    // Cancelled, not waited for: its process is gone when the run returns.
-    if (existsSync(pidFile)) assert.not.ok(isProcessAlive(Number(readFileSync(pidFile, 'utf8'))), 'the long validator was killed');
+    // The long one was started and is gone when the run returns: cancelled, not waited for.
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      assert.not.ok(isProcessAlive(pid), 'the long validator still runs');
+    }
     assert.equal(out.map((o) => [o.name, o.status]), [['long', 'skipped'], ['later', 'skipped'], ['bad', 'failed']]);
     assert.match(out[0].note ?? '', /fail-fast/);
     const noFailFast = await run(p, ['bad', 'later'], repo, { failFast: false, parallel: 1 });

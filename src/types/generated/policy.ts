@@ -497,7 +497,7 @@ export interface Validator {
   /**
    * How the output is turned into failures.
    */
-  parser?: 'ruff' | 'mypy' | 'pytest' | 'tsc' | 'eslint' | 'exit-code';
+  parser?: 'ruff' | 'mypy' | 'pytest' | 'unittest' | 'tsc' | 'eslint' | 'exit-code';
   /**
    * Working directory relative to the repo root; must stay inside it.
    */
@@ -531,6 +531,7 @@ export interface Validator {
     | 'ruff'
     | 'mypy'
     | 'pytest'
+    | 'unittest'
     | 'tsc'
     | 'eslint'
     | 'exit-code'
@@ -560,6 +561,14 @@ export interface Validation {
    */
   patch_safety?: boolean;
   /**
+   * Run the task's validators on the unchanged tree before the first model call: `cached` reuses the result for the same tree and validator definitions (.pipe/baseline/), `always` runs them every time, `off` skips it (attempts are then judged without a baseline).
+   */
+  baseline?: 'always' | 'cached' | 'off';
+  /**
+   * Folders (repo-relative) put first on PYTHONPATH for every validator, so the repository's own code is what gets tested. Default: `src` when it holds a package, and the repo root when it holds one.
+   */
+  python_path?: string[];
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `Validation`'s JSON-Schema definition
@@ -571,6 +580,10 @@ export interface Validation {
       }
     | boolean
     | number
+    | 'always'
+    | 'cached'
+    | 'off'
+    | string[]
     | undefined;
 }
 /**
