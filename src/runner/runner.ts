@@ -218,7 +218,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         const module = await loadStep(step.uses);
         if (!module) throw new PipeError('E_SCHEMA', `unknown step type '${step.uses}' in step '${step.id}'`);
         const args = ((await resolveWith(step.with ?? {}, scope(), step.source)) ?? {}) as Record<string, unknown>;
-        checkStepWith(step.id, step.uses, module.withSchema, args);
+        checkStepWith(step, module.withSchema, args);
         const ctx = makeContext(step, stepController.signal);
         const running = module.run(ctx, args);
         if (step.timeout_s) {
