@@ -12,10 +12,20 @@ try {
 const { readFileSync } = await import('node:fs');
 const { dirname, join } = await import('node:path');
 const { fileURLToPath } = await import('node:url');
-const { execute } = await import('@oclif/core');
 
 // oclif would find the package root by walking up from this file and read package.json
 // itself; handing both over skips that search at every start.
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-await execute({ loadOptions: { root, pjson } });
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  // The version alone, as oclif prints it, without loading oclif (editor and CI probes call this often).
+  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+} else if (args[0] === 'validate' && args.slice(1).every((a) => a.length > 0 && !a.startsWith('-'))) {
+  // Plain `pipe validate [files]` (editor save hooks, pre-commit) skips oclif; any flag takes the full command.
+  const { validateLight } = await import('../dist/cli/validate-run.js');
+  await validateLight(args.slice(1));
+} else {
+  const { execute } = await import('@oclif/core');
+  await execute({ loadOptions: { root, pjson } });
+}

@@ -142,12 +142,18 @@ export class KnexLedger implements Ledger {
   readonly kind: LedgerKind;
   readonly readOnly: boolean;
 
+  /** `knex` is null only for a read-only ledger with no table (hasTable false): every read is empty, so nothing queries it. */
   constructor(
-    private readonly db: Knex,
+    private readonly knex: Knex | null,
     private readonly options: KnexLedgerOptions,
   ) {
     this.kind = options.kind;
     this.readOnly = options.readOnly;
+  }
+
+  private get db(): Knex {
+    if (!this.knex) throw new PipeError('E_INTERNAL', 'the ledger has no database (read-only, nothing recorded yet)');
+    return this.knex;
   }
 
   private assertWritable(what: string): void {
@@ -255,7 +261,7 @@ export class KnexLedger implements Ledger {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    await this.knex?.destroy();
   }
 }
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PipeError, isPipeError } from '../errors.js';
 import { KnexLedger, TABLE, rawRows, type LockedTransaction, type TxQuery } from './ledger-core.js';
@@ -71,13 +71,24 @@ export async function openLedger(location: string, options: OpenLedgerOptions): 
   }
 }
 
+/** knex (and through it lodash, better-sqlite3 or pg) loads only when a ledger is really opened. */
+async function loadKnex(): Promise<typeof import('knex').default> {
+  return (await import('knex')).default;
+}
+
+const noTransaction: LockedTransaction = async () => {
+  throw new PipeError('E_INTERNAL', 'the ledger was opened read-only; cannot reserve');
+};
+
 async function openSqlite(file: string, readOnly: boolean, now: () => Date, busyTimeoutMs: number): Promise<Ledger> {
   const missing = !existsSync(file);
+  // A read-only ledger with no file yet reads as empty, without loading knex and SQLite (pipe plan in a new repo).
+  if (readOnly && missing) return new KnexLedger(null, { kind: 'sqlite', readOnly, hasTable: false, now, lockedTransaction: noTransaction });
   if (!readOnly) mkdirSync(dirname(file), { recursive: true });
+  const knexFactory = await loadKnex();
   const db = knexFactory({
     client: 'better-sqlite3',
-    // A read-only ledger with no file yet reads as empty: an in-memory stand-in keeps one code path.
-    connection: { filename: readOnly && missing ? ':memory:' : file, options: { readonly: readOnly && !missing } },
+    connection: { filename: file, options: { readonly: readOnly } },
     useNullAsDefault: true,
     pool: {
       min: 1,
@@ -97,7 +108,7 @@ async function openSqlite(file: string, readOnly: boolean, now: () => Date, busy
   });
   try {
     if (!readOnly) await migrateLatest(db, null);
-    const hasTable = readOnly ? !missing && (await db.schema.hasTable(TABLE)) : true;
+    const hasTable = readOnly ? await db.schema.hasTable(TABLE) : true;
     return new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, now, lockedTransaction: sqliteLockedTransaction(db) });
   } catch (err) {
     await db.destroy();
@@ -135,6 +146,7 @@ function sqliteLockedTransaction(db: Knex): LockedTransaction {
 }
 
 async function openPostgres(where: Extract<LedgerLocation, { kind: 'postgres' }>, readOnly: boolean, now: () => Date): Promise<Ledger> {
+  const knexFactory = await loadKnex();
   const db = knexFactory({
     client: 'pg',
     connection: { connectionString: where.url },

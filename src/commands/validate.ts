@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { EXIT, formatDiagnostic } from '../errors.js';
+import { EXIT } from '../errors.js';
 import type { FileReport } from '../dsl/documents.js';
 import type { Policy } from '../types/generated/index.js';
 
@@ -34,25 +34,13 @@ export default class Validate extends PipeCommand {
 
   async run(): Promise<ValidateJson> {
     const { argv, flags } = await this.parse(Validate);
-    const { validateFiles, loadPolicies, loadConfig, configPolicyFiles } = await import('../dsl/documents.js');
     const files = (argv as string[]).filter((f) => f.length > 0);
-    // Like every other command, work on the enclosing repository (a git work tree), so
-    // `pipe validate` in a subfolder checks the repo's files against the repo's config.
-    // Files given on the command line stay relative to where they were typed.
-    // Found on the file system when it can be: asking git means loading execa (and
-    // session.js brings the providers), which would double validate's start-up time.
-    const base = resolve(flags.repo ?? process.cwd());
-    const askGit = process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined;
-    const { enclosingWorkTree } = await import('../dsl/resolve.js');
-    const repo = askGit ? await (await import('../cli/session.js')).findRepoRoot(base).catch(() => base) : (enclosingWorkTree(base) ?? base);
-    const cwd = files.length ? base : repo;
-    const report = await validateFiles(files, { cwd, repo });
+    const { runValidate, printValidate } = await import('../cli/validate-run.js');
+    const checked = await runValidate(files, { repo: flags.repo });
+    const { report, repo, cwd } = checked;
     const result: ValidateJson = { ok: report.ok, files: report.files };
-
-    if (!this.jsonEnabled()) {
-      for (const d of report.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    }
     if (flags['show-merged'] && report.ok) {
+      const { loadPolicies, loadConfig, configPolicyFiles } = await import('../dsl/documents.js');
       const { parseYamlText } = await import('../dsl/load.js');
       // The given Policy documents, in order; with none, what a run in this repo would use.
       const policyFiles = files.filter((f) => {
@@ -72,20 +60,12 @@ export default class Validate extends PipeCommand {
       result.merged = merged;
       if (!this.jsonEnabled()) {
         const { stringify } = await import('yaml');
+        // The diagnostics (none) first, then the merged policy, then the summary.
         process.stdout.write(stringify(merged, { lineWidth: 0 }));
       }
     }
-
-    const bad = report.files.filter((f) => !f.ok);
-    const problems = bad.reduce((n, f) => n + f.errors.length, 0);
-    const okCount = report.files.length - bad.length;
-    const summary = bad.length
-      ? `${okCount} file${okCount === 1 ? '' : 's'} ok, ${bad.length} with errors (${problems} problem${problems === 1 ? '' : 's'})`
-      : `${okCount} file${okCount === 1 ? '' : 's'} ok`;
-    if (bad.length) {
-      if (!this.jsonEnabled()) process.stderr.write(`${summary}\n`);
-    } else this.say(summary);
-    if (!report.ok) process.exitCode = EXIT.badInput;
+    if (!this.jsonEnabled()) printValidate(checked);
+    else if (!report.ok) process.exitCode = EXIT.badInput;
     return result;
   }
 }
