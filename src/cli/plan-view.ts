@@ -1,6 +1,8 @@
 // What `pipe plan` shows: the merged pipeline, the route and why, the context, the
 // projection and the headroom, from a dry run's step outputs.
 import type { RunOutcome } from '../runner/runner.js';
+import { resolveValidatorSpecs } from '../validation/specs.js';
+import { describeOverrides, planValidatorSandbox } from '../validation/sandbox.js';
 import type { Session } from './session.js';
 import { usd } from './progress.js';
 
@@ -18,8 +20,32 @@ export interface PlanJson {
   budget: Record<string, unknown> | null;
   steps: { id: string; status: string; message: string | null }[];
   error: { code: string; message: string } | null;
+  sandbox: SandboxPlan;
   policy?: unknown;
   [key: string]: unknown;
+}
+
+export interface SandboxPlan {
+  mode: string;
+  kind: 'bwrap' | 'none';
+  reason: string | null;
+  /** The policy's rules, as every validator without overrides gets them. */
+  rules: string[];
+  validators: { name: string; overrides: string[]; rules: string[] }[];
+}
+
+/** Which sandbox the task's validators would run in, and each one's overrides. */
+export function sandboxPlan(session: Session): SandboxPlan {
+  const choice = session.sandbox;
+  const specs = resolveValidatorSpecs(session.policy, session.task.validators ?? [], session.repo);
+  const base = planValidatorSandbox(choice, { sandbox: {} }, session.repo, session.policy, process.env.HOME);
+  return {
+    mode: choice.mode,
+    kind: choice.kind,
+    reason: choice.reason,
+    rules: base.record.rules,
+    validators: specs.map((spec) => ({ name: spec.name, overrides: describeOverrides(spec), rules: planValidatorSandbox(choice, spec, session.repo, session.policy, process.env.HOME).record.rules })),
+  };
 }
 
 const stepView = (s: { id: string; uses: string; if?: string; on_fail?: unknown; with?: unknown }) => ({
@@ -53,6 +79,7 @@ export function planJson(session: Session, outcome: RunOutcome, withPolicy: bool
     budget: outputs.budget ?? null,
     steps: outcome.state.steps.map((s) => ({ id: s.id, status: s.status, message: s.message })),
     error: outcome.state.error,
+    sandbox: sandboxPlan(session),
     ...(withPolicy ? { policy: session.policy } : {}),
   };
 }
@@ -92,6 +119,14 @@ export function renderPlan(plan: PlanJson): string {
       if (x) lines.push(`  ${level.padEnd(9)} limit ${fig(x.limit_usd)}, spent ${fig(x.spent_usd)}, reserved ${fig(x.reserved_usd)}, headroom ${fig(x.headroom_usd)}`);
     }
   }
+  const sb = plan.sandbox;
+  if (sb.kind === 'bwrap') {
+    lines.push(`  sandbox   bubblewrap (safety.sandbox: ${sb.mode})`);
+    for (const rule of sb.rules) lines.push(`    ${rule}`);
+  } else {
+    lines.push(`  sandbox   none (safety.sandbox: ${sb.mode}): ${sb.reason ?? ''}`);
+  }
+  for (const v of sb.validators) lines.push(`    - ${v.name}: ${v.overrides.length ? v.overrides.join('; ') : 'the rules above'}`);
   const blocked = plan.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   if (blocked) lines.push(`  ${blocked.status}: ${blocked.id}: ${blocked.message ?? ''}`);
   if (blocked && r && typeof r.role !== 'string' && typeof r.hint === 'string') lines.push(`  hint: ${r.hint}`);
