@@ -94,8 +94,8 @@ export interface RunServices {
   ledger(): Promise<Ledger>;
   /** The provider for a role's provider name (fake replays the task's script in order). */
   provider(name: ProviderName): RoleProvider;
-  /** The sandbox validators run in (decided once per run; `required` without one throws E_CONFIG). */
-  sandbox(): Promise<SandboxChoice>;
+  /** The sandbox validators run in (decided once per run; `required` without one throws E_CONFIG). Absent: decided from the policy. */
+  sandbox?(): Promise<SandboxChoice>;
 }
 
 export interface RunInfo {

@@ -9,6 +9,8 @@ import { judgeAttempt, stopsRetries, thresholdsFrom } from '../convergence/verdi
 import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
 import { planValidatorSandbox } from '../validation/sandbox.js';
+import { runCommand } from '../exec/run.js';
+import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import { snapshotTracked } from '../validation/tracked-files.js';
 import { runValidators, type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
 import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
@@ -30,6 +32,12 @@ async function builtinsFor(ctx: StepContext, names: readonly string[]): Promise<
   return [patchSafetyValidator({ repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, filesChanged: [...ctx.work.filesChanged], trackedBefore })];
 }
 
+/** The run's sandbox; a context built without the service (embedding, tests) decides from the policy. */
+function sandboxOf(ctx: StepContext): Promise<SandboxChoice> {
+  if (ctx.services.sandbox) return ctx.services.sandbox();
+  return chooseSandbox((ctx.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+}
+
 function summarise(outcomes: ValidatorOutcome[]): string {
   const failed = outcomes.filter((o) => o.status === 'failed');
   const ran = outcomes.filter((o) => o.status !== 'skipped').length;
@@ -45,7 +53,7 @@ export const step: StepModule<ValidateWith> = {
   async run(ctx, args) {
     const names = args.validators ?? ctx.task.validators ?? [];
     const specs = resolveValidatorSpecs(ctx.policy, names, ctx.repo);
-    const sandbox = specs.length ? await ctx.services.sandbox() : null;
+    const sandbox = specs.length ? await sandboxOf(ctx) : null;
     const outcomes = await runValidators({
       repo: ctx.repo,
       exec: ctx.services.exec,
