@@ -126,7 +126,7 @@ export function renderPlan(plan: PlanJson): string {
   } else {
     lines.push(`  sandbox   none (safety.sandbox: ${sb.mode}): ${sb.reason ?? ''}`);
   }
-  for (const v of sb.validators) lines.push(`    - ${v.name}: ${v.overrides.length ? v.overrides.join('; ') : 'the rules above'}`);
+  for (const v of sb.validators) lines.push(`    - ${v.name}: ${v.overrides.length ? v.overrides.join('; ') : sb.kind === 'bwrap' ? 'the rules above' : 'no overrides'}`);
   const blocked = plan.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   if (blocked) lines.push(`  ${blocked.status}: ${blocked.id}: ${blocked.message ?? ''}`);
   if (blocked && r && typeof r.role !== 'string' && typeof r.hint === 'string') lines.push(`  hint: ${r.hint}`);
