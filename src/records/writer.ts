@@ -65,6 +65,12 @@ export class FolderRecords implements RunRecords {
   async writeJson(name: string, value: unknown): Promise<void> {
     writeFileAtomic(join(this.dir, name), `${JSON.stringify(redactValue(value), null, 2)}\n`);
   }
+
+  async appendJsonLine(name: string, value: unknown): Promise<void> {
+    const file = join(this.dir, name);
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, `${JSON.stringify(redactValue(value))}\n`);
+  }
 }
 
 /** Records for a dry run: nothing touches the repository. */
@@ -72,6 +78,7 @@ export class NoRecords implements RunRecords {
   readonly dir = null;
   async writeText(): Promise<void> {}
   async writeJson(): Promise<void> {}
+  async appendJsonLine(): Promise<void> {}
 }
 
 /** Appends events to events.jsonl (synchronously, so an event is on disk before the next step acts) and keeps them in memory. */

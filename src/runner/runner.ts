@@ -8,8 +8,11 @@ import { EXIT, PipeError, isPipeError, type ErrorCode } from '../errors.js';
 import { runCommand } from '../exec/run.js';
 import { EventLog, FolderRecords, NoRecords, ensurePipeIgnored, runsDir, writeFileAtomic } from '../records/writer.js';
 import { redactValue } from '../records/redact.js';
-import { closeJournal, type JournalHandle } from '../patch/workspace.js';
-import type { RunState, StepRecord } from '../records/types.js';
+import { treeWorkspace, type JournalHandle } from '../patch/workspace.js';
+import { runValidators } from '../validation/run.js';
+import { recordingProviders } from '../records/calls.js';
+import { writeRunStart } from './start-record.js';
+import type { RunSources, RunState, StepRecord } from '../records/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import { evaluateCondition, resolveWith } from '../dsl/expressions.js';
 import { loadStep } from './registry.js';
@@ -43,6 +46,10 @@ export interface RunOptions {
   project?: string;
   ledgerLocation?: string;
   runId?: string;
+  /** The folder run records go under (default <repo>/.pipe/runs); replays write to a temp folder. */
+  recordsRoot?: string;
+  /** Where the documents came from (recorded in run.json for `pipe replay`). */
+  sources?: RunSources;
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
   handleSignals?: boolean;
   /** An external abort (tests, embedding). */
@@ -91,8 +98,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const startedMs = clock.monotonicMs();
   const dryRun = options.dryRun ?? false;
   const runId = options.runId ?? newRunId(started);
-  const recordsDir = dryRun ? null : join(runsDir(options.repo), runId);
-  if (!dryRun) ensurePipeIgnored(options.repo);
+  const recordsDir = dryRun ? null : join(options.recordsRoot ?? runsDir(options.repo), runId);
+  if (!dryRun && !options.recordsRoot) ensurePipeIgnored(options.repo);
   const records = recordsDir ? new FolderRecords(recordsDir) : new NoRecords();
   const events = new EventLog(recordsDir, () => clock.now());
   const progress = options.services?.progress ?? silentProgress;
@@ -116,15 +123,20 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   let currentStep: string | null = null;
   const maxAttempts = options.task.max_attempts ?? 3;
 
+  const exec = options.services?.exec ?? runCommand;
+  const providers = options.services?.provider ?? (() => missingServiceError('provider'));
   const services: RunServices = {
-    exec: options.services?.exec ?? runCommand,
+    exec,
     clock,
     events,
     records,
     progress,
     approve: options.services?.approve ?? (async () => false),
     ledger: options.services?.ledger ?? (() => missingServiceError('ledger')),
-    provider: options.services?.provider ?? (() => missingServiceError('provider')),
+    // Every call's prompt and answer go to the records (a dry run makes no call).
+    provider: dryRun ? providers : recordingProviders(providers, records, () => ({ step: currentStep, attempt }), () => clock.monotonicMs()),
+    workspace: options.services?.workspace ?? treeWorkspace(options.repo, exec),
+    validators: options.services?.validators ?? runValidators,
   };
 
   const state = (): RunState => {
@@ -291,6 +303,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   events.setContext({ attempt });
   events.emit('attempt.start', { attempt });
   saveState();
+  if (!dryRun) await writeRunStart(options, { runId, startedAt: started, services });
 
   const steps = options.pipeline.steps;
   const indexOf = (id: string) => steps.findIndex((s) => s.id === id);
@@ -366,7 +379,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const journal = work.journal as JournalHandle | undefined;
     if (journal?.path) {
       try {
-        await closeJournal(journal.path);
+        await services.workspace.close(journal.path);
       } catch (err) {
         events.emit('journal.close_failed', { message: String((err as Error)?.message ?? err) });
       }

@@ -8,7 +8,9 @@ import { SCHEMAS_DIR } from '../paths.js';
 import { judgeAttempt, stopsRetries, thresholdsFrom } from '../convergence/verdict.js';
 import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
-import { runValidators, type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
+import { type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
+import { isGatedPatch } from '../patch/types.js';
+import { sha256 } from '../records/digest.js';
 import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
 import type { StepContext, StepModule } from '../runner/types.js';
 import type { Failure } from '../validation/types.js';
@@ -26,6 +28,13 @@ function builtinsFor(ctx: StepContext, names: readonly string[]): BuiltinValidat
   return [patchSafetyValidator({ repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, filesChanged: [...ctx.work.filesChanged] })];
 }
 
+/** The digest of the canonical diff this attempt applied, or null when nothing is applied. */
+function appliedPatchSha256(ctx: StepContext): string | null {
+  const gated = ctx.work.patch;
+  if (!isGatedPatch(gated) || ctx.work.filesChanged.length === 0) return null;
+  return sha256(gated.patch.diffText);
+}
+
 function summarise(outcomes: ValidatorOutcome[]): string {
   const failed = outcomes.filter((o) => o.status === 'failed');
   const ran = outcomes.filter((o) => o.status !== 'skipped').length;
@@ -41,7 +50,10 @@ export const step: StepModule<ValidateWith> = {
   async run(ctx, args) {
     const names = args.validators ?? ctx.task.validators ?? [];
     const specs = resolveValidatorSpecs(ctx.policy, names, ctx.repo);
-    const outcomes = await runValidators({
+    const patchSha256 = appliedPatchSha256(ctx);
+    const outcomes = await ctx.services.validators({
+      attempt: ctx.attempt,
+      patchSha256,
       repo: ctx.repo,
       exec: ctx.services.exec,
       specs,
@@ -52,6 +64,8 @@ export const step: StepModule<ValidateWith> = {
       signal: ctx.signal,
       onResult: (o) => ctx.services.progress.note(`  ${o.name}: ${o.status}${o.failures.length ? ` (${o.failures.length} failure${o.failures.length === 1 ? '' : 's'})` : ''} in ${o.durationMs} ms`),
     });
+    // Every result in full, keyed by the patch it judged: what `pipe replay` answers from.
+    await ctx.services.records.appendJsonLine('validators.jsonl', { attempt: ctx.attempt, step: ctx.step.id, patch_sha256: patchSha256, outcomes });
     // Events in the given order, not finishing order, so records are deterministic.
     for (const o of outcomes) {
       ctx.services.events.emit('validator.result', {
