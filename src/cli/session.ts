@@ -25,6 +25,8 @@ export interface SessionFlags {
   config?: string;
   /** Where run records go (default <repo>/.pipe/runs). */
   recordsRoot?: string;
+  /** Check that the task's validators can start here (default true; a replay without --validate runs none). */
+  preflight?: boolean;
 }
 
 export interface Session {
@@ -92,7 +94,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   if (problems.length) {
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
-  preflightValidators(task, policy, repo);
+  if (flags.preflight !== false) preflightValidators(task, policy, repo);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
   const pipelineRef = flags.pipeline ?? task.pipeline ?? 'fix';

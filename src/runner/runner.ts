@@ -48,6 +48,8 @@ export interface RunOptions {
   runId?: string;
   /** The folder run records go under (default <repo>/.pipe/runs); replays write to a temp folder. */
   recordsRoot?: string;
+  /** false: records are not fsynced (a replay's throw-away temp folder). Default true. */
+  durableRecords?: boolean;
   /** Where the documents came from (recorded in run.json for `pipe replay`). */
   sources?: RunSources;
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
@@ -100,7 +102,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const runId = options.runId ?? newRunId(started);
   const recordsDir = dryRun ? null : join(options.recordsRoot ?? runsDir(options.repo), runId);
   if (!dryRun && !options.recordsRoot) ensurePipeIgnored(options.repo);
-  const records = recordsDir ? new FolderRecords(recordsDir) : new NoRecords();
+  const durable = options.durableRecords !== false;
+  const records = recordsDir ? new FolderRecords(recordsDir, { durable }) : new NoRecords();
   const events = new EventLog(recordsDir, () => clock.now());
   const progress = options.services?.progress ?? silentProgress;
   const controller = new AbortController();
@@ -171,7 +174,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     });
   };
   const saveState = () => {
-    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`);
+    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`, { durable });
   };
 
   const scope = () =>
