@@ -7,7 +7,7 @@ import { PipeError } from '../errors.js';
 import type { ConvergenceFile } from '../convergence/record.js';
 import type { RunEvent } from './types.js';
 import type { Failure } from '../validation/types.js';
-import type { RunState, StepRecord } from './types.js';
+import type { RunRecordFile, RunState, StepRecord } from './types.js';
 import { answerOfAttempt, type AnswerView } from './answers.js';
 
 export interface RunSummary {
@@ -47,6 +47,8 @@ export interface AttemptView {
 
 export interface RunDetail {
   state: RunState;
+  /** run.json (records format 2): starting commit, documents and their digests, spend at start; null for older records. */
+  record: RunRecordFile | null;
   events: RunEvent[];
   attempts: AttemptView[];
   cost_by_role: Record<string, number>;
@@ -287,6 +289,7 @@ export async function readRun(repo: string, runId: string): Promise<RunDetail> {
   const at = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : null);
   return {
     state: loaded.state,
+    record: readJson<RunRecordFile>(join(dir, 'run.json')),
     events,
     attempts: attemptViews(dir, loaded.state, events, convergence && Array.isArray(convergence.attempts) ? convergence : null),
     cost_by_role: costByRole(events),
