@@ -75,6 +75,30 @@ export async function openLedger(location: string, options: OpenLedgerOptions): 
 }
 
 async function openSqlite(file: string, readOnly: boolean, now: () => Date, busyTimeoutMs: number): Promise<Ledger> {
+  return (await openSqliteDb(file, readOnly, now, busyTimeoutMs)).ledger;
+}
+
+/** A private in-memory ledger that can be emptied and used again (pipe replay: one per replay, reset per run). */
+export interface ScratchLedger {
+  ledger: Ledger;
+  /** Deletes every row. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openScratchLedger(now: () => Date): Promise<ScratchLedger> {
+  const { db, ledger } = await openSqliteDb(MEMORY_LEDGER, false, now, 0);
+  return {
+    // Callers close runs' ledgers when done; the scratch one lives until close() below.
+    ledger: Object.assign(Object.create(ledger) as Ledger, { close: async () => {} }),
+    reset: async () => {
+      await db(TABLE).delete();
+    },
+    close: () => ledger.close(),
+  };
+}
+
+async function openSqliteDb(file: string, readOnly: boolean, now: () => Date, busyTimeoutMs: number): Promise<{ db: Knex; ledger: KnexLedger }> {
   const memory = file === MEMORY_LEDGER;
   const missing = memory || !existsSync(file);
   if (!readOnly && !memory) mkdirSync(dirname(file), { recursive: true });
@@ -102,7 +126,7 @@ async function openSqlite(file: string, readOnly: boolean, now: () => Date, busy
   try {
     if (!readOnly) await migrateLatest(db, null);
     const hasTable = readOnly ? !missing && (await db.schema.hasTable(TABLE)) : true;
-    return new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, now, lockedTransaction: sqliteLockedTransaction(db) });
+    return { db, ledger: new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, now, lockedTransaction: sqliteLockedTransaction(db) }) };
   } catch (err) {
     await db.destroy();
     throw err;

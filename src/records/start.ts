@@ -54,14 +54,26 @@ export function pipelineDocument(pipeline: ResolvedPipeline): Record<string, unk
   };
 }
 
+// Loaded documents are not changed after loading, so one text per object serves every run
+// that uses it (a replay of many runs under the same documents).
+const texts = new WeakMap<object, string>();
+
+function yamlOf(key: object, value: () => unknown): string {
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = redact(stringify(value(), { lineWidth: 0 }));
+    texts.set(key, text);
+  }
+  return text;
+}
+
 /** The four documents in force, as redacted YAML text. */
 export function documentTexts(docs: { pipeline: ResolvedPipeline; policy: Policy; task: Task; config: Config }): Record<DocumentName, string> {
-  const yaml = (value: unknown) => redact(stringify(value, { lineWidth: 0 }));
   return {
-    pipeline: yaml(pipelineDocument(docs.pipeline)),
-    policy: yaml(docs.policy),
-    task: yaml(docs.task),
-    config: yaml(docs.config),
+    pipeline: yamlOf(docs.pipeline, () => pipelineDocument(docs.pipeline)),
+    policy: yamlOf(docs.policy, () => docs.policy),
+    task: yamlOf(docs.task, () => docs.task),
+    config: yamlOf(docs.config, () => docs.config),
   };
 }
 

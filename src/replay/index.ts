@@ -1,15 +1,17 @@
 // `pipe replay`'s core: load the selected runs, replay each under the given documents,
 // compare old and new, and total it up. Runs are replayed one after another (each on
 // its own seeded ledger); a run that cannot be replayed is reported, never fatal.
+import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPipeError } from '../errors.js';
-import { runCommand } from '../exec/run.js';
+import { runCommand, type Exec } from '../exec/run.js';
 import { isLoaded, loadRun, selectRuns, type RunSelection } from './load.js';
 import { blockedMessage, changedFields, outcomeOf, timelineOf } from './outcome.js';
 import { replayRun } from './run.js';
 import { Snapshots, memoExec } from './snapshot.js';
+import { ReplayLedger } from './ledger.js';
 import type { LoadedRun, ReplayDocuments, ReplayReport, ReplayTotals, RunComparison, UnreplayableRun } from './types.js';
 
 export interface ReplayOptions {
@@ -21,6 +23,8 @@ export interface ReplayOptions {
   validate: boolean;
   documentsFor(run: LoadedRun): Promise<ReplayDocuments>;
   describe: ReplayReport['documents'];
+  /** The subprocess wrapper (default runCommand). */
+  exec?: Exec;
   /** Called after each run (progress on a terminal). */
   onRun?(comparison: RunComparison, index: number, total: number): void;
 }
@@ -98,11 +102,23 @@ export function totalsOf(runs: readonly RunComparison[]): ReplayTotals {
   };
 }
 
+/** Memory-backed /dev/shm when the system has one: a replay's records are written, read once and thrown away. */
+function scratchDir(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
 export async function replayRuns(options: ReplayOptions): Promise<ReplayReport> {
   const ids = selectRuns(options.recordsRoot, options.selection);
-  const snapshots = new Snapshots(options.repo, runCommand);
-  const recordsRoot = await mkdtemp(join(tmpdir(), 'pipe-replay-records-'));
-  const env = { snapshots, readOnlyExec: memoExec(runCommand), validate: options.validate, recordsRoot };
+  const exec = options.exec ?? runCommand;
+  const snapshots = new Snapshots(options.repo, exec);
+  const recordsRoot = await mkdtemp(join(scratchDir(), 'pipe-replay-records-'));
+  const ledger = new ReplayLedger();
+  const env = { snapshots, readOnlyExec: memoExec(exec), exec, validate: options.validate, recordsRoot, ledger };
   const runs: RunComparison[] = [];
   try {
     for (const [i, id] of ids.entries()) {
@@ -112,6 +128,7 @@ export async function replayRuns(options: ReplayOptions): Promise<ReplayReport> 
       options.onRun?.(comparison, i, ids.length);
     }
   } finally {
+    await ledger.close();
     await snapshots.close();
     await rm(recordsRoot, { recursive: true, force: true });
   }

@@ -4,14 +4,14 @@
 // temporary worktree at the recorded commit (read-only without --validate; its own,
 // patched and validated, with --validate). No model is called and the user's tree and
 // ledger are not touched.
-import { runCommand, type Exec } from '../exec/run.js';
+import type { Exec } from '../exec/run.js';
 import { treeWorkspace } from '../patch/workspace.js';
 import { executeRun } from '../runner/runner.js';
 import { silentProgress } from '../runner/services.js';
 import { runValidators } from '../validation/run.js';
 import type { RunState } from '../records/types.js';
 import { virtualClock } from './clock.js';
-import { seededLedger } from './ledger.js';
+import type { ReplayLedger } from './ledger.js';
 import { replayProvider } from './provider.js';
 import type { Snapshots } from './snapshot.js';
 import type { LoadedRun, ReplayDocuments, StandIn } from './types.js';
@@ -21,7 +21,10 @@ export interface ReplayEnv {
   snapshots: Snapshots;
   /** Read-only git answers shared across runs (trees without --validate are never written). */
   readOnlyExec: Exec;
+  /** The subprocess wrapper for --validate trees (written to, so nothing is cached). */
+  exec: Exec;
   validate: boolean;
+  ledger: ReplayLedger;
   /** Temp folder the replayed records go under. */
   recordsRoot: string;
 }
@@ -48,11 +51,11 @@ export async function replayRun(run: LoadedRun, docs: ReplayDocuments, env: Repl
   const tree = env.validate ? await env.snapshots.ownTree(start.commit!, start.dirty_files) : await env.snapshots.sharedTree(start.commit!, start.dirty_files);
   if (tree.missing.length) notes.push(`uncommitted at the run's start and changed since, so replayed as committed: ${tree.missing.join(', ')}`);
   if (!run.record.spend_at_start) notes.push(`the ledger's spend at the run's start was not recorded (${run.record.spend_at_start_error ?? 'unknown'}); budgets were checked against no earlier spend`);
-  const ledger = seededLedger(run.record.spend_at_start, docs.project, docs.task.id, () => clock.now());
+  const ledger = env.ledger.forRun(run.record.spend_at_start, docs.project, docs.task.id, () => clock.now());
   const provider = replayProvider(run.calls, { clock, undetermined: stop, standIn: (s) => standIns.push(s), note: (m) => notes.push(m) });
   const recordedRoles = new Set(run.calls.map((c) => c.role));
   try {
-    const exec = env.validate ? runCommand : env.readOnlyExec;
+    const exec = env.validate ? env.exec : env.readOnlyExec;
     const outcome = await executeRun({
       repo: tree.dir,
       task: docs.task,
@@ -83,7 +86,6 @@ export async function replayRun(run: LoadedRun, docs: ReplayDocuments, env: Repl
     });
     return { state: outcome.state, undetermined, standIns, notes };
   } finally {
-    await (await ledger.catch(() => null))?.close();
     if (env.validate) await env.snapshots.removeTree(tree.dir);
   }
 }
