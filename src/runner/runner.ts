@@ -222,6 +222,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   /** Runs one step: `if`, `with` substitution and check, the module, a timeout. Never throws. */
   const runStep = async (step: ResolvedStep, isFinally: boolean): Promise<StepResult & { skippedByIf?: boolean }> => {
+    await startRecorded;
     currentStep = step.id;
     events.setContext({ step: step.id, attempt });
     const stepStarted = clock.now();
@@ -232,6 +233,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const stepController = new AbortController();
     const onAbort = () => stepController.abort();
     controller.signal.addEventListener('abort', onAbort, { once: true });
+    // An interrupt that came while the step waited to start reaches it too.
+    if (controller.signal.aborted) stepController.abort();
     let timer: NodeJS.Timeout | undefined;
     try {
       if (step.compiledIf && !(await evaluateCondition(step.compiledIf, scope()))) {
@@ -306,7 +309,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   events.setContext({ attempt });
   events.emit('attempt.start', { attempt });
   saveState();
-  if (!dryRun) await writeRunStart(options, { runId, startedAt: started, services });
+  // run.json and documents/ are written while the loop starts; every step waits for them
+  // (runStep), so the starting point is captured before anything can change the tree.
+  const startRecorded = dryRun
+    ? Promise.resolve()
+    : writeRunStart(options, { runId, startedAt: started, services }).catch((err) => events.emit('warning', { message: `run.json could not be written: ${(err as Error)?.message ?? err}` }));
 
   const steps = options.pipeline.steps;
   const indexOf = (id: string) => steps.findIndex((s) => s.id === id);
@@ -374,6 +381,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     error = { code: pe.code, message: pe.message };
   }
 
+  await startRecorded;
   // finally: always, except in a dry run (nothing was written).
   if (!dryRun) {
     for (const step of options.pipeline.finally) await runStep(step, true);
