@@ -25,6 +25,7 @@ export class Snapshots {
   private readonly shared = new Map<string, Promise<Tree>>();
   private readonly owned: string[] = [];
   private base: string | null = null;
+  private made = 0;
 
   constructor(
     private readonly repo: string,
@@ -38,7 +39,8 @@ export class Snapshots {
 
   /** A worktree at `commit` with the dirty files laid over; removed by close(). */
   private async create(commit: string, dirty: readonly DirtyFile[]): Promise<Tree> {
-    const dir = join(await this.folder(), `tree-${this.owned.length + 1}`);
+    this.made += 1;
+    const dir = join(await this.folder(), `tree-${this.made}`);
     const added = await git(this.exec, this.repo, [...NO_HOOKS, 'worktree', 'add', '--detach', '--force', '-q', dir, commit]);
     if (added.failed) {
       const why = (added.stderr || added.spawnError || '').trim().split('\n')[0];

@@ -37,7 +37,13 @@ export function memoryWorkspace(dirty: readonly DirtyFile[]): Workspace {
 
 /** The real workspace of a temporary worktree, with the recorded run's dirty files still counted as dirty. */
 export function withRecordedDirty(inner: Workspace, dirty: readonly DirtyFile[]): Workspace {
-  return { ...inner, dirtyFiles: async (paths) => [...new Set([...(await inner.dirtyFiles(paths)), ...recordedDirty(dirty, paths)])].filter((p) => paths.includes(p)) };
+  return {
+    ...inner,
+    dirtyFiles: async (paths) => {
+      const found = new Set([...(await inner.dirtyFiles(paths)), ...recordedDirty(dirty, paths)]);
+      return paths.filter((p) => found.has(p));
+    },
+  };
 }
 
 export interface RecordedValidatorHooks {
