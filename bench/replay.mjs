@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openSession, runOptionsFor } from '../src/cli/session.ts';
 import { createCliServices } from '../src/cli/run-services.ts';
+import { prepareBaseline } from '../src/cli/baseline.ts';
 import { replayDocumentsResolver } from '../src/cli/replay-documents.ts';
 import { executeRun, newRunId } from '../src/runner/runner.ts';
 import { replayRuns } from '../src/replay/index.ts';
@@ -31,10 +32,11 @@ git('commit', '-q', '-m', 'example');
 
 async function record(task, at) {
   const session = await openSession({ task: join(repo, task), repo });
-  const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
   const t0 = performance.now();
+  const baseline = await prepareBaseline(session, { note: () => {} });
+  const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
   try {
-    const outcome = await executeRun({ ...runOptionsFor(session), runId: newRunId(at), services: cli.services });
+    const outcome = await executeRun({ ...runOptionsFor(session), runId: newRunId(at), services: cli.services, ...(baseline ? { baseline } : {}) });
     return { id: outcome.state.run_id, ms: performance.now() - t0 };
   } finally {
     await cli.close();

@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
+import { chooseSandbox, unsandboxedWarning, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadConfigFile, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
@@ -45,6 +46,18 @@ export interface Session {
   /** Where the documents came from, recorded in run.json. */
   sources: RunSources;
   recordsRoot?: string;
+  /** The sandbox validators run in (decided here, so `required` fails before any model call). */
+  sandbox: SandboxChoice;
+}
+
+let warnedUnsandboxed = false;
+
+/** `auto` without a sandbox: one warning per process, on stderr. */
+function warnOnce(choice: SandboxChoice, hasValidators: boolean): void {
+  const warning = unsandboxedWarning(choice);
+  if (!warning || !hasValidators || warnedUnsandboxed) return;
+  warnedUnsandboxed = true;
+  process.stderr.write(`warning: ${warning}\n`);
 }
 
 /** The repository root containing `dir`, or a clear error when it is not a git work tree. */
@@ -94,7 +107,13 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   if (problems.length) {
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
-  if (flags.preflight !== false) preflightValidators(task, policy, repo);
+  // A replay without --validate runs no validator: nothing to check or sandbox here.
+  const validating = flags.preflight !== false;
+  if (validating) await preflightValidators(task, policy, repo, env);
+  const sandbox: SandboxChoice = validating
+    ? await chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: env.PATH })
+    : { mode: (policy.safety?.sandbox ?? 'auto') as SandboxMode, kind: 'none', bwrap: null, reason: 'no validator runs here' };
+  if (validating) warnOnce(sandbox, (task.validators ?? []).length > 0);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
   const pipelineRef = flags.pipeline ?? task.pipeline ?? 'fix';
@@ -129,6 +148,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
       pipeline_from_flag: Boolean(flags.pipeline),
     },
     ...(flags.recordsRoot ? { recordsRoot: flags.recordsRoot } : {}),
+    sandbox,
   };
 }
 

@@ -17,6 +17,8 @@ export type ShowResult = Omit<RunState, 'attempts'> & {
   convergence: RunDetail['convergence'];
   escalation: RunDetail['escalation'];
   record: RunDetail['record'];
+  baseline: RunDetail['baseline'];
+  validator_logs: string[];
 };
 
 export type ShowDocumentsResult = { run_id: string; documents: Record<string, { file: string; sha256: string; text: string }> };
@@ -51,6 +53,16 @@ export function renderRun(d: RunDetail): string {
     if (a.answer?.refusal) lines.push(`    refused (${a.answer.refusal.code}): ${redact(a.answer.refusal.message.split('\n')[0]).slice(0, 300)}`);
     for (const r of a.reasons) lines.push(`    why: ${r}`);
     if (a.passed_validators.length || a.failed_validators.length) lines.push(`    validators passed: ${a.passed_validators.join(', ') || 'none'}; failed: ${a.failed_validators.join(', ') || 'none'}`);
+    if (a.baseline) {
+      const b = a.baseline;
+      const names = (xs: { test: string | null; message: string }[]) => xs.slice(0, 10).map((x) => x.test ?? x.message.split('\n')[0].slice(0, 120)).join(', ') + (xs.length > 10 ? `, … ${xs.length - 10} more` : '');
+      lines.push(`    baseline (${b.mode}): ${b.accepted ? 'accepted' : 'not accepted'}`);
+      if (b.fail_to_pass.length) lines.push(`      FAIL_TO_PASS: ${names(b.fail_to_pass)}`);
+      if (b.pass_to_fail.length) lines.push(`      PASS_TO_FAIL (new): ${names(b.pass_to_fail)}`);
+      if (b.pre_existing.length) lines.push(`      pre-existing (not charged): ${names(b.pre_existing.map((f) => ({ test: f.test ?? null, message: f.message })))}`);
+      lines.push(`      PASS_TO_PASS: validators ${b.pass_to_pass.validators.join(', ') || 'none'}${b.pass_to_pass.tests.length ? `; ${b.pass_to_pass.tests.length} test(s)` : ''}`);
+      for (const t of b.targets) lines.push(`      target ${t.target}: ${t.status}`);
+    }
     for (const f of a.failures.slice(0, 10)) lines.push(`    - [${f.validator} ${f.category}] ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message.split('\n')[0].slice(0, 160)}`);
     if (a.failures.length > 10) lines.push(`    - … ${a.failures.length - 10} more`);
   }
@@ -59,11 +71,18 @@ export function renderRun(d: RunDetail): string {
   lines.push('', 'cost by role:');
   if (!roles.length) lines.push('  (no provider calls)');
   for (const [role, usd] of roles.sort()) lines.push(`  ${role.padEnd(26)} ${money(usd)}`);
+  if (d.baseline) {
+    const b = d.baseline as { status?: string; cached?: boolean; tree?: string | null; validators?: { name: string; status: string; failures: unknown[] }[]; warnings?: string[] };
+    lines.push('', `baseline: ${b.status ?? '-'}${b.cached ? ' (cached)' : ''}${b.tree ? `  tree ${b.tree.slice(0, 10)}` : ''}`);
+    for (const v of b.validators ?? []) lines.push(`  ${v.name.padEnd(16)} ${v.status.padEnd(8)} ${v.failures.length} failure(s) before the run`);
+    for (const w of b.warnings ?? []) lines.push(`  warning: ${w}`);
+  }
   const reviewer = (d.escalation?.reviewer ?? null) as { status?: string; role?: string | null } | null;
   if (reviewer) lines.push('', `escalation: reviewer ${reviewer.role ?? '-'} ${reviewer.status ?? ''}`);
   lines.push('', 'records:');
   lines.push(`  folder       ${d.paths.records_dir}`);
   for (const p of d.paths.patches) lines.push(`  patch        ${p}`);
+  if (d.validator_logs.length) lines.push(`  validators   ${d.validator_logs.length} output log(s) under validators/ (pipe show ${s.run_id} --validators)`);
   for (const [name, p] of [['convergence', d.paths.convergence], ['escalation', d.paths.escalation], ['diagnosis', d.paths.diagnosis], ['journal', d.paths.journal]] as const) {
     if (p) lines.push(`  ${name.padEnd(12)} ${p}`);
   }
@@ -105,7 +124,7 @@ function readDocuments(d: RunDetail): ShowDocumentsResult['documents'] {
 
 export default class Show extends PipeCommand {
   static override summary = "Show one run's record: timeline of steps, attempts, verdicts, cost by role, paths to patches and packets.";
-  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff'];
+  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff', '<%= config.bin %> show <run-id> --validators'];
   static override args = {
     run_id: Args.string({ description: 'run id, or a unique prefix of one', required: true }),
   };
@@ -113,9 +132,10 @@ export default class Show extends PipeCommand {
     repo: Flags.string({ description: 'repository root (default: current folder)' }),
     diff: Flags.boolean({ description: 'print the final applied patch (the last attempt-N.patch), raw' }),
     documents: Flags.boolean({ description: 'print the documents in force for the run (pipeline after extends, merged policy, task, config)' }),
+    validators: Flags.boolean({ description: "print every validator's kept output (baseline and each attempt)" }),
   };
 
-  async run(): Promise<ShowResult | ShowDocumentsResult | { run_id: string; patch: string }> {
+  async run(): Promise<ShowResult | ShowDocumentsResult | { run_id: string; patch: string } | { run_id: string; validators: { file: string; output: string }[] }> {
     const { args, flags } = await this.parse(Show);
     const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
     const detail = await readRun(repo, args.run_id);
@@ -134,6 +154,12 @@ export default class Show extends PipeCommand {
       }
       return { run_id: detail.state.run_id, documents };
     }
+    if (flags.validators) {
+      const logs = detail.validator_logs.map((file) => ({ file, output: redact(readFileSync(join(detail.paths.records_dir, file), 'utf8')) }));
+      if (!logs.length) throw new PipeError('E_NOT_FOUND', `run '${detail.state.run_id}' kept no validator output`, { hint: 'validators run after apply (and before the first call, as the baseline); this run reached neither' });
+      if (!this.jsonEnabled()) for (const l of logs) process.stdout.write(`==> ${l.file} <==\n${l.output}${l.output.endsWith('\n') ? '' : '\n'}\n`);
+      return { run_id: detail.state.run_id, validators: logs };
+    }
     this.say(renderRun(detail));
     return {
       ...detail.state,
@@ -145,6 +171,8 @@ export default class Show extends PipeCommand {
       convergence: detail.convergence,
       escalation: detail.escalation,
       record: detail.record,
+      baseline: detail.baseline,
+      validator_logs: detail.validator_logs,
     };
   }
 }

@@ -12,6 +12,7 @@ import { blockedMessage, changedFields, outcomeOf, timelineOf } from './outcome.
 import { replayRun } from './run.js';
 import { Snapshots, memoExec } from './snapshot.js';
 import { ReplayLedger } from './ledger.js';
+import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import type { LoadedRun, ReplayDocuments, ReplayReport, ReplayTotals, RunComparison, UnreplayableRun } from './types.js';
 
 export interface ReplayOptions {
@@ -118,7 +119,17 @@ export async function replayRuns(options: ReplayOptions): Promise<ReplayReport> 
   const snapshots = new Snapshots(options.repo, exec);
   const recordsRoot = await mkdtemp(join(scratchDir(), 'pipe-replay-records-'));
   const ledger = new ReplayLedger();
-  const env = { snapshots, readOnlyExec: memoExec(exec), exec, validate: options.validate, recordsRoot, ledger };
+  // Decided once per safety.sandbox mode for the whole replay (it probes for bubblewrap).
+  const sandboxes = new Map<SandboxMode, Promise<SandboxChoice>>();
+  const sandbox = (mode: SandboxMode) => {
+    let choice = sandboxes.get(mode);
+    if (!choice) {
+      choice = chooseSandbox(mode, { exec, platform: process.platform, pathValue: process.env.PATH });
+      sandboxes.set(mode, choice);
+    }
+    return choice;
+  };
+  const env = { snapshots, readOnlyExec: memoExec(exec), exec, validate: options.validate, recordsRoot, ledger, sandbox };
   const runs: RunComparison[] = [];
   try {
     for (const [i, id] of ids.entries()) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { RECORD_FORMAT_VERSION, type CallRecord, type RunRecordFile, type RunState, type ValidatorsRecord } from '../records/types.js';
 import type { LoadedRun, UnreplayableRun } from './types.js';
+import type { BaselineReport } from '../validation/baseline/types.js';
 
 export interface RunSelection {
   ids?: string[];
@@ -130,7 +131,15 @@ export function loadRun(root: string, id: string): LoadedRun | UnreplayableRun {
     record,
     calls: readJsonLines<CallRecord>(join(dir, 'calls.jsonl')),
     validators: readJsonLines<ValidatorsRecord>(join(dir, 'validators.jsonl')),
+    baseline: recordedBaseline(dir),
   };
+}
+
+/** baseline.json as the runner takes it (its output is in the logs, not needed to judge). */
+function recordedBaseline(dir: string): BaselineReport | null {
+  const report = readJson<BaselineReport>(join(dir, 'baseline.json'));
+  if (!report || !Array.isArray(report.validators)) return null;
+  return { ...report, validators: report.validators.map((v) => ({ ...v, stdout: v.stdout ?? '', stderr: v.stderr ?? '' })) };
 }
 
 export function isLoaded(run: LoadedRun | UnreplayableRun): run is LoadedRun {

@@ -5,6 +5,7 @@
 // patched and validated, with --validate). No model is called and the user's tree and
 // ledger are not touched.
 import type { Exec } from '../exec/run.js';
+import type { SandboxChoice, SandboxMode } from '../exec/sandbox/index.js';
 import { treeWorkspace } from '../patch/workspace.js';
 import { executeRun } from '../runner/runner.js';
 import { silentProgress } from '../runner/services.js';
@@ -17,6 +18,9 @@ import type { Snapshots } from './snapshot.js';
 import type { LoadedRun, ReplayDocuments, StandIn } from './types.js';
 import { memoryWorkspace, recordedValidators, withRecordedDirty } from './workspace.js';
 
+// Without --validate no validator runs: their results come from the records.
+const NO_SANDBOX: SandboxChoice = { mode: 'off', kind: 'none', bwrap: null, reason: 'pipe replay answers validators from the records' };
+
 export interface ReplayEnv {
   snapshots: Snapshots;
   /** Read-only git answers shared across runs (trees without --validate are never written). */
@@ -24,6 +28,8 @@ export interface ReplayEnv {
   /** The subprocess wrapper for --validate trees (written to, so nothing is cached). */
   exec: Exec;
   validate: boolean;
+  /** The validators' sandbox under --validate for a safety.sandbox mode, decided once per replay. */
+  sandbox: (mode: SandboxMode) => Promise<SandboxChoice>;
   ledger: ReplayLedger;
   /** Temp folder the replayed records go under. */
   recordsRoot: string;
@@ -71,6 +77,8 @@ export async function replayRun(run: LoadedRun, docs: ReplayDocuments, env: Repl
       recordsRoot: env.recordsRoot,
       durableRecords: false,
       approvedRoles: run.record.approved_roles,
+      // Attempts are judged against the unchanged tree's results the run recorded.
+      ...(run.baseline ? { baseline: run.baseline } : {}),
       signal: controller.signal,
       services: {
         exec,
@@ -82,6 +90,7 @@ export async function replayRun(run: LoadedRun, docs: ReplayDocuments, env: Repl
         approve: async (request) => recordedRoles.has(request.role),
         workspace: env.validate ? withRecordedDirty(treeWorkspace(tree.dir, exec), start.dirty_files) : memoryWorkspace(start.dirty_files),
         validators: env.validate ? runValidators : recordedValidators(run.validators, { clock, undetermined: stop }),
+        sandbox: env.validate ? () => env.sandbox((docs.policy.safety?.sandbox ?? 'auto') as SandboxMode) : async () => NO_SANDBOX,
       },
     });
     return { state: outcome.state, undetermined, standIns, notes };

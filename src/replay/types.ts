@@ -2,6 +2,7 @@
 // `pipe replay` prints (and returns under --json).
 import type { CallRecord, RunRecordFile, RunState, ValidatorsRecord } from '../records/types.js';
 import type { ResolvedPipeline } from '../dsl/types.js';
+import type { BaselineReport } from '../validation/baseline/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 
 /** A run record that has everything a replay needs (format 2). */
@@ -12,6 +13,8 @@ export interface LoadedRun {
   record: RunRecordFile;
   calls: CallRecord[];
   validators: ValidatorsRecord[];
+  /** baseline.json (the validators on the unchanged tree), when the run had one. */
+  baseline: BaselineReport | null;
 }
 
 /** A run folder a replay cannot use, and why. */

@@ -64,7 +64,8 @@ export function recordedValidators(records: readonly ValidatorsRecord[], hooks: 
         found = r.outcomes.find((o) => o.name === name) ?? found;
         if (found) break;
       }
-      if (found) outcomes.push(found);
+      // The output itself was kept in the run's validator logs, not in validators.jsonl.
+      if (found) outcomes.push({ ...found, stdout: found.stdout ?? '', stderr: found.stderr ?? '' });
       else missing.push(name);
     }
     if (missing.length) {

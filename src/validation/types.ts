@@ -8,6 +8,8 @@ export interface Failure {
   file: string | null;
   line: number | null;
   message: string;
+  /** The test it names (pytest node id, TAP test name), when it names one: what `targets:` match. */
+  test?: string;
 }
 
 /** What the validate step asks the validator runner (ctx.services.validators) to run. */
