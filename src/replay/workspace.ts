@@ -46,6 +46,26 @@ export function withRecordedDirty(inner: Workspace, dirty: readonly DirtyFile[])
   };
 }
 
+/** A recorded outcome as the validate step reads it: the output was kept in the run's logs, not in validators.jsonl, and fields a record may lack get their neutral value. */
+function withDefaults(o: Partial<ValidatorOutcome> & Pick<ValidatorOutcome, 'name' | 'status' | 'failures'>): ValidatorOutcome {
+  return {
+    parser: 'exit-code',
+    argv: [],
+    exitCode: null,
+    timedOut: false,
+    durationMs: 0,
+    outputTruncated: false,
+    note: null,
+    passedTests: null,
+    spawnError: null,
+    sandbox: { kind: 'none', rules: [], reason: 'recorded' },
+    denials: [],
+    ...o,
+    stdout: o.stdout ?? '',
+    stderr: o.stderr ?? '',
+  } as ValidatorOutcome;
+}
+
 export interface RecordedValidatorHooks {
   clock: VirtualClock;
   undetermined(reason: string): void;
@@ -64,8 +84,7 @@ export function recordedValidators(records: readonly ValidatorsRecord[], hooks: 
         found = r.outcomes.find((o) => o.name === name) ?? found;
         if (found) break;
       }
-      // The output itself was kept in the run's validator logs, not in validators.jsonl.
-      if (found) outcomes.push({ ...found, stdout: found.stdout ?? '', stderr: found.stderr ?? '' });
+      if (found) outcomes.push(withDefaults(found));
       else missing.push(name);
     }
     if (missing.length) {
