@@ -7,7 +7,8 @@ import { PipeError } from '../errors.js';
 import type { ConvergenceFile } from '../convergence/record.js';
 import type { AttemptView } from '../convergence/attempt-view.js';
 import type { RunEvent } from './types.js';
-import type { RunState, StepRecord } from './types.js';
+import type { Failure } from '../validation/types.js';
+import type { RunRecordFile, RunState, StepRecord } from './types.js';
 import { answerOfAttempt, type AnswerView } from './answers.js';
 
 export interface RunSummary {
@@ -34,6 +35,8 @@ export type AttemptDetail = AttemptView & {
 
 export interface RunDetail {
   state: RunState;
+  /** run.json (records format 2): starting commit, documents and their digests, spend at start; null for older records. */
+  record: RunRecordFile | null;
   events: RunEvent[];
   attempts: AttemptDetail[];
   cost_by_role: Record<string, number>;
@@ -301,6 +304,7 @@ export async function readRun(repo: string, runId: string): Promise<RunDetail> {
   const validatorLogs = listValidatorLogs(dir);
   return {
     state: loaded.state,
+    record: readJson<RunRecordFile>(join(dir, 'run.json')),
     events,
     attempts: attemptViews(dir, loaded.state, events, convergence && Array.isArray(convergence.attempts) ? convergence : null),
     cost_by_role: costByRole(events),

@@ -9,8 +9,11 @@ import { runCommand } from '../exec/run.js';
 import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import { EventLog, FolderRecords, NoRecords, ensurePipeIgnored, runsDir, writeFileAtomic } from '../records/writer.js';
 import { redactValue } from '../records/redact.js';
-import { closeJournal, type JournalHandle } from '../patch/workspace.js';
-import type { RunState, StepRecord } from '../records/types.js';
+import { treeWorkspace, type JournalHandle } from '../patch/workspace.js';
+import { runValidators } from '../validation/run.js';
+import { recordingProviders } from '../records/calls.js';
+import { writeRunStart } from './start-record.js';
+import type { RunSources, RunState, StepRecord } from '../records/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import { evaluateCondition, resolveWith } from '../dsl/expressions.js';
 import { loadStep } from './registry.js';
@@ -46,6 +49,12 @@ export interface RunOptions {
   project?: string;
   ledgerLocation?: string;
   runId?: string;
+  /** The folder run records go under (default <repo>/.pipe/runs); replays write to a temp folder. */
+  recordsRoot?: string;
+  /** false: records are not fsynced (a replay's throw-away temp folder). Default true. */
+  durableRecords?: boolean;
+  /** Where the documents came from (recorded in run.json for `pipe replay`). */
+  sources?: RunSources;
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
   handleSignals?: boolean;
   /** An external abort (tests, embedding). */
@@ -94,9 +103,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const startedMs = clock.monotonicMs();
   const dryRun = options.dryRun ?? false;
   const runId = options.runId ?? newRunId(started);
-  const recordsDir = dryRun ? null : join(runsDir(options.repo), runId);
-  if (!dryRun) ensurePipeIgnored(options.repo);
-  const records = recordsDir ? new FolderRecords(recordsDir) : new NoRecords();
+  const recordsDir = dryRun ? null : join(options.recordsRoot ?? runsDir(options.repo), runId);
+  if (!dryRun && !options.recordsRoot) ensurePipeIgnored(options.repo);
+  const durable = options.durableRecords !== false;
+  const records = recordsDir ? new FolderRecords(recordsDir, { durable }) : new NoRecords();
   const events = new EventLog(recordsDir, () => clock.now());
   const progress = options.services?.progress ?? silentProgress;
   const controller = new AbortController();
@@ -116,6 +126,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const maxAttempts = options.task.max_attempts ?? 3;
 
   const exec = options.services?.exec ?? runCommand;
+  const providers = options.services?.provider ?? (() => missingServiceError('provider'));
   let sandbox: Promise<SandboxChoice> | null = null;
   const services: RunServices = {
     exec,
@@ -125,7 +136,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     progress,
     approve: options.services?.approve ?? (async () => false),
     ledger: options.services?.ledger ?? (() => missingServiceError('ledger')),
-    provider: options.services?.provider ?? (() => missingServiceError('provider')),
+    // Every call's prompt and answer go to the records (a dry run makes no call).
+    provider: dryRun ? providers : recordingProviders(providers, records, () => ({ step: currentStep, attempt }), () => clock.monotonicMs()),
+    workspace: options.services?.workspace ?? treeWorkspace(options.repo, exec),
+    validators: options.services?.validators ?? runValidators,
     sandbox:
       options.services?.sandbox ??
       (() => (sandbox ??= chooseSandbox((options.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH }))),
@@ -186,7 +200,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     });
   };
   const saveState = () => {
-    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`);
+    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`, { durable });
   };
 
   const scope = () =>
@@ -206,6 +220,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   /** Runs one step: `if`, `with` substitution and check, the module, a timeout. Never throws. */
   const runStep = async (step: ResolvedStep, isFinally: boolean): Promise<StepResult & { skippedByIf?: boolean }> => {
+    await startRecorded;
     currentStep = step.id;
     events.setContext({ step: step.id, attempt });
     const stepStarted = clock.now();
@@ -216,6 +231,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const stepController = new AbortController();
     const onAbort = () => stepController.abort();
     controller.signal.addEventListener('abort', onAbort, { once: true });
+    // An interrupt that came while the step waited to start reaches it too.
+    if (controller.signal.aborted) stepController.abort();
     let timer: NodeJS.Timeout | undefined;
     try {
       if (step.compiledIf && !(await evaluateCondition(step.compiledIf, scope()))) {
@@ -291,6 +308,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   events.setContext({ attempt });
   events.emit('attempt.start', { attempt });
   saveState();
+  // run.json and documents/ are written while the loop starts; every step waits for them
+  // (runStep), so the starting point is captured before anything can change the tree.
+  const startRecorded = dryRun
+    ? Promise.resolve()
+    : writeRunStart(options, { runId, startedAt: started, services }).catch((err) => events.emit('warning', { message: `run.json could not be written: ${(err as Error)?.message ?? err}` }));
 
   const steps = options.pipeline.steps;
   const indexOf = (id: string) => steps.findIndex((s) => s.id === id);
@@ -356,6 +378,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     error = { code: pe.code, message: pe.message };
   }
 
+  await startRecorded;
   // finally: always, except in a dry run (nothing was written).
   if (!dryRun) {
     for (const step of options.pipeline.finally) await runStep(step, true);
@@ -364,7 +387,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const journal = work.journal as JournalHandle | undefined;
     if (journal?.path) {
       try {
-        await closeJournal(journal.path);
+        await services.workspace.close(journal.path);
       } catch (err) {
         events.emit('journal.close_failed', { message: String((err as Error)?.message ?? err) });
       }
