@@ -38,13 +38,15 @@ const SCOPE_SQL = `SELECT
   COALESCE(SUM(CASE WHEN role = ? THEN ${SPENT} ELSE 0 END), 0) AS r_spent,
   COALESCE(SUM(CASE WHEN role = ? THEN ${RESERVED} ELSE 0 END), 0) AS r_reserved,
   COALESCE(SUM(CASE WHEN task_id = ? THEN ${SPENT} ELSE 0 END), 0) AS t_spent,
-  COALESCE(SUM(CASE WHEN task_id = ? THEN ${RESERVED} ELSE 0 END), 0) AS t_reserved
+  COALESCE(SUM(CASE WHEN task_id = ? THEN ${RESERVED} ELSE 0 END), 0) AS t_reserved,
+  COALESCE(SUM(CASE WHEN batch_id = ? THEN ${SPENT} ELSE 0 END), 0) AS b_spent,
+  COALESCE(SUM(CASE WHEN batch_id = ? THEN ${RESERVED} ELSE 0 END), 0) AS b_reserved
 FROM ${TABLE} WHERE project = ? AND status <> 'blocked'`;
 
 const COLUMNS = [
   'id', 'project', 'run_id', 'task_id', 'role', 'provider', 'model', 'tier_requested', 'tier_served', 'reasoning_effort',
   'est_input_tokens', 'est_output_tokens', 'projected_usd', 'input_tokens', 'cached_input_tokens', 'output_tokens',
-  'reasoning_tokens', 'actual_usd', 'status', 'reason', 'request_id', 'created_at', 'updated_at',
+  'reasoning_tokens', 'actual_usd', 'status', 'reason', 'request_id', 'batch_id', 'created_at', 'updated_at',
 ] as const;
 const INSERT_SQL = `INSERT INTO ${TABLE} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
@@ -82,6 +84,7 @@ function toEntry(row: Record<string, unknown>): LedgerEntry {
     status: String(row.status) as LedgerEntry['status'],
     reason: s('reason'),
     request_id: s('request_id'),
+    batch_id: s('batch_id'),
     created_at: String(row.created_at),
     updated_at: String(row.updated_at),
   };
@@ -122,6 +125,7 @@ function newRow(request: Omit<ReserveRequest, 'limits'>, status: 'reserved' | 'b
     status,
     reason,
     request_id: null,
+    batch_id: request.batchId ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -159,7 +163,7 @@ export class KnexLedger implements Ledger {
       const exceeded = firstExceededLevel(scopes, request.projectedUsd);
       const now = this.options.now();
       const reason = exceeded
-        ? budgetBlockMessage(exceeded, request.projectedUsd, { project: request.project, role: request.role, taskId: request.taskId })
+        ? budgetBlockMessage(exceeded, request.projectedUsd, { project: request.project, role: request.role, taskId: request.taskId, batchId: request.batchId })
         : null;
       const row = newRow(request, exceeded ? 'blocked' : 'reserved', reason, now);
       await tx.run(INSERT_SQL, COLUMNS.map((c) => row[c]));
@@ -170,9 +174,9 @@ export class KnexLedger implements Ledger {
   }
 
   /** The scope figures without reserving (dry runs, pipe plan). */
-  async scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits'>): Promise<ScopeFigures> {
+  async scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits' | 'batchId'>): Promise<ScopeFigures> {
     if (!this.options.hasTable) return readScopesFrom([{}], request);
-    const rows = (await this.db.raw(SCOPE_SQL, [request.role, request.role, request.taskId, request.taskId, request.project])) as unknown;
+    const rows = (await this.db.raw(SCOPE_SQL, scopeBindings(request) as Knex.RawBinding[])) as unknown;
     return readScopesFrom(rawRows(rows), request);
   }
 
@@ -217,6 +221,7 @@ export class KnexLedger implements Ledger {
     if (filter.runId !== undefined) q.where('run_id', filter.runId);
     if (filter.taskId !== undefined) q.where('task_id', filter.taskId);
     if (filter.role !== undefined) q.where('role', filter.role);
+    if (filter.batchId !== undefined) q.where('batch_id', filter.batchId);
     if (filter.status !== undefined) q.where('status', filter.status);
     if (filter.since !== undefined) q.where('created_at', '>=', filter.since);
     const rows = (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])) as Record<string, unknown>[];
@@ -245,8 +250,14 @@ export class KnexLedger implements Ledger {
 }
 
 async function readScopes(tx: TxQuery, request: ReserveRequest): Promise<ScopeFigures> {
-  const rows = await tx.all(SCOPE_SQL, [request.role, request.role, request.taskId, request.taskId, request.project]);
+  const rows = await tx.all(SCOPE_SQL, scopeBindings(request));
   return readScopesFrom(rows, request);
+}
+
+/** A null batch id matches no row (`batch_id = NULL` is never true): outside a batch its figures are zero. */
+function scopeBindings(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'batchId'>): unknown[] {
+  const batch = request.batchId ?? null;
+  return [request.role, request.role, request.taskId, request.taskId, batch, batch, request.project];
 }
 
 function readScopesFrom(rows: Record<string, unknown>[], request: Pick<ReserveRequest, 'limits'>): ScopeFigures {
@@ -255,6 +266,7 @@ function readScopesFrom(rows: Record<string, unknown>[], request: Pick<ReserveRe
     project: figures(request.limits.projectUsd, num(r.p_spent), num(r.p_reserved)),
     role: figures(request.limits.roleUsd, num(r.r_spent), num(r.r_reserved)),
     task: figures(request.limits.taskUsd, num(r.t_spent), num(r.t_reserved)),
+    batch: figures(request.limits.batchUsd, num(r.b_spent), num(r.b_reserved)),
   };
 }
 

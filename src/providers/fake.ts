@@ -89,6 +89,7 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
       next += 1;
       const entry = script[index];
       const requestId = `fake-req-${next}`;
+      if (entry.delay_ms) await new Promise((r) => setTimeout(r, entry.delay_ms));
       const inputTokens = countMessageTokens(request.model, request.messages);
       if (entry.error !== undefined) {
         const kind = entry.error as ProviderErrorKind;

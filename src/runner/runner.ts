@@ -43,6 +43,10 @@ export interface RunOptions {
   project?: string;
   ledgerLocation?: string;
   runId?: string;
+  /** Where records go: <recordsRoot>/.pipe/runs/<run-id>/ (default: repo). A batch runs in a worktree and records in the main repository. */
+  recordsRoot?: string;
+  /** The `pipe batch` this run belongs to (ledger batch_id and the batch's own limit). */
+  batch?: { id: string; maxCostUsd?: number };
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
   handleSignals?: boolean;
   /** An external abort (tests, embedding). */
@@ -91,8 +95,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const startedMs = clock.monotonicMs();
   const dryRun = options.dryRun ?? false;
   const runId = options.runId ?? newRunId(started);
-  const recordsDir = dryRun ? null : join(runsDir(options.repo), runId);
-  if (!dryRun) ensurePipeIgnored(options.repo);
+  const recordsRoot = options.recordsRoot ?? options.repo;
+  const recordsDir = dryRun ? null : join(runsDir(recordsRoot), runId);
+  if (!dryRun) ensurePipeIgnored(recordsRoot);
   const records = recordsDir ? new FolderRecords(recordsDir) : new NoRecords();
   const events = new EventLog(recordsDir, () => clock.now());
   const progress = options.services?.progress ?? silentProgress;
@@ -155,6 +160,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       duration_ms: finished ? Math.round(clock.monotonicMs() - startedMs) : null,
       error,
       pid: process.pid,
+      ...(options.batch ? { batch_id: options.batch.id } : {}),
       steps: stepRecords,
     });
   };
@@ -183,6 +189,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       approvedRoles: options.approvedRoles ?? [],
       project: options.project ?? options.config.project ?? 'default',
       ledger: options.ledgerLocation ?? options.config.ledger ?? '.pipe/ledger.sqlite',
+      ...(options.batch ? { batch: options.batch } : {}),
     },
     task: options.task,
     taskDir: options.taskDir,
