@@ -6,6 +6,8 @@ import { redact } from '../records/redact.js';
 import { finalPatch, readRun, type AttemptView, type RunDetail } from '../records/history.js';
 import type { RunState } from '../records/types.js';
 import { PipeError } from '../errors.js';
+import { batchDir, isBatchId, readBatch } from '../batch/journal.js';
+import { batchResultJson, renderBatchSummary, type BatchResultJson } from '../batch/summary.js';
 
 /** state.json, with `attempts` (a count there) replaced by the attempts themselves; the count is `attempt_count`. */
 export type ShowResult = Omit<RunState, 'attempts'> & {
@@ -67,18 +69,24 @@ export function renderRun(d: RunDetail): string {
 
 export default class Show extends PipeCommand {
   static override summary = "Show one run's record: timeline of steps, attempts, verdicts, cost by role, paths to patches and packets.";
-  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff'];
+  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show batch-20251202T073000Z-a1b2c3', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff'];
   static override args = {
-    run_id: Args.string({ description: 'run id, or a unique prefix of one', required: true }),
+    run_id: Args.string({ description: 'run id, a unique prefix of one, or a batch id (pipe batch)', required: true }),
   };
   static override flags = {
     repo: Flags.string({ description: 'repository root (default: current folder)' }),
     diff: Flags.boolean({ description: 'print the final applied patch (the last attempt-N.patch), raw' }),
   };
 
-  async run(): Promise<ShowResult | { run_id: string; patch: string }> {
+  async run(): Promise<ShowResult | { run_id: string; patch: string } | BatchResultJson> {
     const { args, flags } = await this.parse(Show);
     const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
+    if (isBatchId(repo, args.run_id)) {
+      if (flags.diff) throw new PipeError('E_USAGE', `${args.run_id} is a batch; --diff shows one run's patch`, { hint: `see a task's change with \`git log -p <branch>\` or \`pipe show <run-id> --diff\`` });
+      const result = batchResultJson(readBatch(repo, args.run_id), batchDir(repo, args.run_id));
+      this.say(renderBatchSummary(result).trimStart());
+      return result;
+    }
     const detail = await readRun(repo, args.run_id);
     if (flags.diff) {
       const patch = finalPatch(detail);
