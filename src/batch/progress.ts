@@ -3,6 +3,7 @@
 // plain lines: a task starting, a step that did not succeed, a task ending. Nothing
 // with --json or --quiet.
 import { usd } from '../cli/progress.js';
+import { formatUsd } from '../budget/limits.js';
 import type { Progress } from '../runner/types.js';
 import type { BatchTaskRecord } from './types.js';
 
@@ -36,7 +37,7 @@ export function renderFrame(view: BatchView, columns = 100): string[] {
 export function taskEndLine(record: BatchTaskRecord): string {
   const where = record.branch ? ` → ${record.branch}` : record.patch_file ? ` → ${record.patch_file}` : '';
   const why = record.status !== 'succeeded' && record.reason ? ` — ${record.reason}` : '';
-  return `${record.task_id}: ${record.status.replace('_', ' ')} (exit ${record.exit_code ?? '-'}, ${record.attempts} attempt(s), ${usd(record.cost_usd)})${where}${why}`;
+  return `${record.task_id}: ${record.status.replace('_', ' ')} (exit ${record.exit_code ?? '-'}, ${record.attempts} attempt(s), ${formatUsd(record.cost_usd)})${where}${why}`;
 }
 
 export interface BatchProgress {

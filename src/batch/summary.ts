@@ -1,6 +1,6 @@
 // The end of a batch: the table people read (task, outcome, attempts, spend, branch)
 // and the one JSON document `pipe batch --json` prints.
-import { usd } from '../cli/progress.js';
+import { formatUsd } from '../budget/limits.js';
 import type { BatchJournal, BatchStatus, BatchTaskRecord } from './types.js';
 import { TASK_EXIT } from './types.js';
 
@@ -52,7 +52,7 @@ export function batchResultJson(journal: BatchJournal, recordsDir: string): Batc
 export function renderBatchTable(tasks: readonly BatchTaskRecord[]): string {
   const rows = [['TASK', 'OUTCOME', 'EXIT', 'ATTEMPTS', 'SPEND', 'BRANCH']];
   for (const t of tasks) {
-    rows.push([t.task_id, t.status.replace('_', ' '), t.exit_code === null ? '-' : String(t.exit_code), String(t.attempts), usd(t.cost_usd), t.branch ?? t.patch_file ?? '-']);
+    rows.push([t.task_id, t.status.replace('_', ' '), t.exit_code === null ? '-' : String(t.exit_code), String(t.attempts), formatUsd(t.cost_usd), t.branch ?? t.patch_file ?? '-']);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
@@ -62,7 +62,7 @@ export function renderBatchSummary(result: BatchResultJson): string {
   const counts = Object.entries(result.counts).map(([k, n]) => `${n} ${k.replace('_', ' ')}`).join(', ');
   const lines = [
     '',
-    `batch ${result.batch_id}: ${result.status} (exit ${result.exit_code}) — ${counts}; spent ${usd(result.cost_usd)}${result.max_cost_usd !== null ? ` of ${usd(result.max_cost_usd)}` : ''}`,
+    `batch ${result.batch_id}: ${result.status} (exit ${result.exit_code}) — ${counts}; spent ${formatUsd(result.cost_usd)}${result.max_cost_usd !== null ? ` of ${formatUsd(result.max_cost_usd)}` : ''}`,
     '',
     renderBatchTable(result.tasks),
     '',
