@@ -5,8 +5,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { cleanup } from '../helpers/repo.js';
-import { batchJson, batchRepo, byTask, callCost, flatPricingFile } from './kit.js';
+import { cleanup, startCliHost, type CliHost } from '../helpers/repo.js';
+import { batchJson, batchRepo, byTask, callCost, flatPricingFile, type Cli } from './kit.js';
+
+// One Node process runs every pipe command of this file (the commands and repos are real).
+let host: CliHost;
+const cli: Cli = (args, cwd) => host.run(args, cwd);
+test.before(async () => {
+  host = await startCliHost();
+});
+test.after(() => host.close());
 
 interface Row {
   task_id: string;
@@ -25,13 +33,13 @@ function rows(repo: string): Row[] {
   }
 }
 
-test('room for one call and a half: one task runs, the next is blocked at its budget step, the rest are not run', () => {
+test('room for one call and a half: one task runs, the next is blocked at its budget step, the rest are not run', async () => {
   const repo = batchRepo(['a', 'b', 'c'].map((id) => ({ id, validators: [] })));
   try {
     const pricing = flatPricingFile(repo);
-    const cost = callCost(repo, 'tasks/a.yaml', pricing);
+    const cost = await callCost(cli, repo, 'tasks/a.yaml', pricing);
     const limit = Math.round(cost * 1.5 * 1e6) / 1e6;
-    const { code, out, stderr } = batchJson(repo, ['tasks/', '--jobs', '1', '--policy', pricing, '--max-cost', String(limit)]);
+    const { code, out, stderr } = await batchJson(cli, repo, ['tasks/', '--jobs', '1', '--policy', pricing, '--max-cost', String(limit)]);
     const t = byTask(out);
     assert.is(t.a.status, 'succeeded', stderr);
     assert.is(t.b.status, 'blocked');
@@ -49,7 +57,7 @@ test('room for one call and a half: one task runs, the next is blocked at its bu
     assert.equal(ledger.map((r) => [r.task_id, r.status]), [['a', 'settled'], ['b', 'blocked']]);
 
     // Resume with more room: only the task that never started runs.
-    const resumed = batchJson(repo, ['--resume', out.batch_id, '--max-cost', String(cost * 3), '--policy', pricing]);
+    const resumed = await batchJson(cli, repo, ['--resume', out.batch_id, '--max-cost', String(cost * 3), '--policy', pricing]);
     const r = byTask(resumed.out);
     assert.is(r.c.status, 'succeeded', resumed.stderr);
     assert.is(r.a.run_id, t.a.run_id, 'a finished task is not run again');
@@ -60,10 +68,10 @@ test('room for one call and a half: one task runs, the next is blocked at its bu
   }
 });
 
-test('--max-cost 0: nothing starts, every task is not run (exit 3), nothing is written to the ledger', () => {
+test('--max-cost 0: nothing starts, every task is not run (exit 3), nothing is written to the ledger', async () => {
   const repo = batchRepo([{ id: 'a', validators: [] }, { id: 'b', validators: [] }]);
   try {
-    const { code, out } = batchJson(repo, ['tasks/', '--max-cost', '0']);
+    const { code, out } = await batchJson(cli, repo, ['tasks/', '--max-cost', '0']);
     assert.is(code, 3);
     assert.equal(out.tasks.map((x) => [x.task_id, x.status, x.exit_code]), [['a', 'not_run', 3], ['b', 'not_run', 3]]);
   } finally {

@@ -6,10 +6,18 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, gitIn, runCli, snapshotTree, tempDir } from '../helpers/repo.js';
-import { batchJson, batchRepo, byTask } from './kit.js';
+import { cleanup, gitIn, snapshotTree, startCliHost, tempDir, type CliHost } from '../helpers/repo.js';
+import { batchJson, batchRepo, byTask, type Cli } from './kit.js';
 
-test('a folder of tasks: successes become branches, the failure only records, the user tree untouched', () => {
+// One Node process runs every pipe command of this file (the commands and repos are real).
+let host: CliHost;
+const cli: Cli = (args, cwd) => host.run(args, cwd);
+test.before(async () => {
+  host = await startCliHost();
+});
+test.after(() => host.close());
+
+test('a folder of tasks: successes become branches, the failure only records, the user tree untouched', async () => {
   const repo = batchRepo([{ id: 'ok-1' }, { id: 'ok-2' }, { id: 'bad', patch: 'wrong' }]);
   const alone = tempDir('pipe-batch-alone-');
   try {
@@ -17,7 +25,7 @@ test('a folder of tasks: successes become branches, the failure only records, th
     const statusBefore = gitIn(repo, 'status', '--porcelain');
     const head = gitIn(repo, 'rev-parse', 'HEAD').trim();
 
-    const { code, out, stderr } = batchJson(repo, ['tasks/', '--jobs', '2']);
+    const { code, out, stderr } = await batchJson(cli, repo, ['tasks/', '--jobs', '2']);
     const tasks = byTask(out);
     assert.equal(Object.keys(tasks).sort(), ['bad', 'ok-1', 'ok-2'], stderr);
     assert.is(tasks['ok-1'].status, 'succeeded');
@@ -49,9 +57,9 @@ test('a folder of tasks: successes become branches, the failure only records, th
     assert.not.ok(existsSync(join(repo, '.pipe/worktrees')));
 
     // The batch is a recorded object: its runs, and the batch itself.
-    const runs = JSON.parse(runCli(['runs', '--batch', out.batch_id, '--json'], { cwd: repo }).stdout) as { runs: { run_id: string; batch_id: string }[] };
+    const runs = JSON.parse((await cli(['runs', '--batch', out.batch_id, '--json'], repo)).stdout) as { runs: { run_id: string; batch_id: string }[] };
     assert.equal(runs.runs.map((r) => r.run_id).sort(), out.tasks.map((t) => t.run_id).sort());
-    const shown = runCli(['show', out.batch_id, '--json'], { cwd: repo });
+    const shown = await cli(['show', out.batch_id, '--json'], repo);
     assert.is(shown.code, 0, shown.stderr);
     assert.equal((JSON.parse(shown.stdout) as { tasks: { task_id: string; outcome: string }[] }).tasks.map((t) => [t.task_id, t.outcome]), out.tasks.map((t) => [t.task_id, t.status]));
 
@@ -59,7 +67,7 @@ test('a folder of tasks: successes become branches, the failure only records, th
     gitIn(alone, 'clone', '-q', repo, '.');
     gitIn(alone, 'config', 'user.email', 't@example.com');
     gitIn(alone, 'config', 'user.name', 't');
-    const single = runCli(['run', join(repo, 'tasks/ok-1.yaml'), '--json'], { cwd: alone });
+    const single = await cli(['run', join(repo, 'tasks/ok-1.yaml'), '--json'], alone);
     assert.is(single.code, 0, single.stderr);
     assert.is(readFileSync(join(alone, 'calc/ops.py'), 'utf8'), gitIn(repo, 'show', `${tasks['ok-1'].branch}:calc/ops.py`));
   } finally {
@@ -67,10 +75,10 @@ test('a folder of tasks: successes become branches, the failure only records, th
   }
 });
 
-test('--patches-only: a success is a patch file that applies to the batch commit; no branch, no worktree', () => {
+test('--patches-only: a success is a patch file that applies to the batch commit; no branch, no worktree', async () => {
   const repo = batchRepo([{ id: 'ok-1', validators: [] }]);
   try {
-    const { code, out, stderr } = batchJson(repo, ['tasks/ok-1.yaml', '--patches-only']);
+    const { code, out, stderr } = await batchJson(cli, repo, ['tasks/ok-1.yaml', '--patches-only']);
     assert.is(code, 0, stderr);
     const [task] = out.tasks;
     assert.is(task.branch, null);
@@ -84,7 +92,7 @@ test('--patches-only: a success is a patch file that applies to the batch commit
   }
 });
 
-test('bad input in any task file: exit 2, every problem named, nothing started', () => {
+test('bad input in any task file: exit 2, every problem named, nothing started', async () => {
   const repo = batchRepo([{ id: 'ok-1' }]);
   try {
     const runsBefore = existsSync(join(repo, '.pipe/runs'));
@@ -92,7 +100,7 @@ test('bad input in any task file: exit 2, every problem named, nothing started',
     const dup = readFileSync(join(repo, 'tasks/ok-1.yaml'), 'utf8');
     writeFileSync(join(repo, 'tasks/broken.yaml'), badYaml);
     writeFileSync(join(repo, 'tasks/zz-typo.yaml'), dup.replace('max_attempts', 'max_atempts'));
-    const r = runCli(['batch', 'tasks/', '--json'], { cwd: repo });
+    const r = await cli(['batch', 'tasks/', '--json'], repo);
     assert.is(r.code, 2, r.stdout + r.stderr);
     const err = (JSON.parse(r.stdout) as { error: { diagnostics: { file: string; line: number }[] } }).error;
     const files = err.diagnostics.map((d) => d.file).join(' ');

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BIN, cleanup, gitIn, runCli, snapshotTree, writeFiles } from '../helpers/repo.js';
-import { batchJson, batchRepo, byTask, taskYaml } from './kit.js';
+import { batchJson, batchRepo, byTask, spawnCli, taskYaml } from './kit.js';
 
 interface Journal {
   batch_id: string;
@@ -80,7 +80,7 @@ test('kill -9 mid-call, pipe recover, then --resume runs only what did not finis
 
     // The slow model is fixed; the batch picks up where it died.
     writeFiles(repo, { 'tasks/t2.yaml': taskYaml({ id: 't2', validators: [] }) });
-    const { code, out, stderr } = batchJson(repo, ['--resume', running.batch_id]);
+    const { code, out, stderr } = await batchJson(spawnCli, repo, ['--resume', running.batch_id]);
     assert.is(code, 0, stderr);
     const done = byTask(out);
     const first = running.tasks.find((t) => t.task_id === 't1')!;

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { cleanup, runCliAsync, writeFiles } from '../helpers/repo.js';
-import { batchRepo, callCost, FLAT_PRICING, type BatchJson } from './kit.js';
+import { batchRepo, callCost, FLAT_PRICING, spawnCli, type BatchJson } from './kit.js';
 
 const PG_URL = process.env.PIPE_TEST_PG_URL;
 const NAME = 'three pipe batch processes on one PostgreSQL ledger never spend past the project budget';
@@ -23,7 +23,7 @@ if (!PG_URL) {
     await client.connect();
     try {
       for (const repo of repos) writeFiles(repo, { 'flat.yaml': FLAT_PRICING });
-      const cost = callCost(repos[0], 'tasks/x.yaml', 'flat.yaml');
+      const cost = await callCost(spawnCli, repos[0], 'tasks/x.yaml', 'flat.yaml');
       // Room for three and a half calls; six tasks want one call each.
       const limit = Math.round(cost * 3.5 * 1e6) / 1e6;
       for (const repo of repos) writeFiles(repo, { 'budget.yaml': `apiVersion: pipe/v1\nkind: Policy\nbudget:\n  project_total_budget_usd: ${limit}\n` });

@@ -3,7 +3,12 @@
 // or a wrong patch. Pricing with a zero output price makes every call cost exactly its
 // projection, so budget tests can name "room for N calls" exactly.
 import { join } from 'node:path';
-import { makeRepo, runCli, writeFiles } from '../helpers/repo.js';
+import { makeRepo, runCli, writeFiles, type CliResult } from '../helpers/repo.js';
+
+/** Runs one `pipe` command: runCli in a fresh process, or a CLI host's run (startCliHost). */
+export type Cli = (args: string[], cwd: string) => Promise<CliResult>;
+
+export const spawnCli: Cli = async (args, cwd) => runCli(args, { cwd });
 
 export const OPS = 'def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n';
 export const RIGHT = `--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,5 +1,5 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n \n \n def mul(a, b):\n`;
@@ -83,8 +88,8 @@ export function flatPricingFile(dir: string): string {
 }
 
 /** What one call of a task costs under flat pricing (its projection, from pipe plan). */
-export function callCost(dir: string, taskFile: string, policy: string): number {
-  const r = runCli(['plan', taskFile, '--policy', policy, '--json'], { cwd: dir });
+export async function callCost(cli: Cli, dir: string, taskFile: string, policy: string): Promise<number> {
+  const r = await cli(['plan', taskFile, '--policy', policy, '--json'], dir);
   const out = JSON.parse(r.stdout) as { budget?: { projected_usd?: number } };
   const usd = out.budget?.projected_usd;
   if (typeof usd !== 'number') throw new Error(`pipe plan gave no projection (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
@@ -115,8 +120,8 @@ export interface BatchJson {
   tasks: BatchTaskJson[];
 }
 
-export function batchJson(dir: string, args: string[], env?: Record<string, string | undefined>): { code: number; out: BatchJson; stderr: string } {
-  const r = runCli(['batch', ...args, '--json'], { cwd: dir, env });
+export async function batchJson(cli: Cli, dir: string, args: string[]): Promise<{ code: number; out: BatchJson; stderr: string }> {
+  const r = await cli(['batch', ...args, '--json'], dir);
   let out: BatchJson;
   try {
     out = JSON.parse(r.stdout) as BatchJson;
