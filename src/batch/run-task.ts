@@ -12,7 +12,7 @@ import { executeRun, newRunId, type RunOutcome } from '../runner/runner.js';
 import { batchDir } from './journal.js';
 import type { BatchProgress } from './progress.js';
 import { TASK_EXIT, type BatchJournal, type BatchTaskRecord, type TaskStatus } from './types.js';
-import { commitChanges, createBranch, createWorktree, removeWorktree, writePatch } from './worktrees.js';
+import { commitChanges, createBranch, createWorktree, removeWorktree, unlockWorktree, writePatch } from './worktrees.js';
 
 export interface TaskRunContext {
   exec: Exec;
@@ -107,6 +107,9 @@ export async function runBatchTask(ctx: TaskRunContext, session: Session, record
     if (worktree && !journal.settings.keep) {
       await removeWorktree(exec, journal.repo, worktree).catch(() => undefined);
       record.worktree = null;
+    } else if (worktree) {
+      // Kept for the user: theirs to inspect and remove (`git worktree remove`), so no longer locked.
+      await unlockWorktree(exec, journal.repo, worktree);
     }
     record.finished_at = new Date().toISOString();
     ctx.save();

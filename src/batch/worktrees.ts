@@ -41,6 +41,10 @@ export async function createWorktree(exec: Exec, repo: string, batchId: string, 
   return path;
 }
 
+export async function unlockWorktree(exec: Exec, repo: string, path: string): Promise<void> {
+  await git(exec, repo, ['worktree', 'unlock', path]);
+}
+
 /** Unlocks and removes a worktree with whatever is in it, then prunes git's record of it. Idempotent. */
 export async function removeWorktree(exec: Exec, repo: string, path: string): Promise<void> {
   await git(exec, repo, ['worktree', 'unlock', path]);

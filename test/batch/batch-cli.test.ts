@@ -75,10 +75,10 @@ test('a folder of tasks: successes become branches, the failure only records, th
   }
 });
 
-test('--patches-only: a success is a patch file that applies to the batch commit; no branch, no worktree', async () => {
+test('--patches-only --keep: a success is a patch file that applies to the batch commit, no branch; the kept worktree is unlocked', async () => {
   const repo = batchRepo([{ id: 'ok-1', validators: [] }]);
   try {
-    const { code, out, stderr } = await batchJson(cli, repo, ['tasks/ok-1.yaml', '--patches-only']);
+    const { code, out, stderr } = await batchJson(cli, repo, ['tasks/ok-1.yaml', '--patches-only', '--keep']);
     assert.is(code, 0, stderr);
     const [task] = out.tasks;
     assert.is(task.branch, null);
@@ -87,6 +87,12 @@ test('--patches-only: a success is a patch file that applies to the batch commit
     // The patch is the change: it applies cleanly to the batch's commit (checked, not applied).
     gitIn(repo, 'apply', '--check', task.patch_file!);
     assert.match(readFileSync(task.patch_file!, 'utf8'), '+    return a + b');
+    // --keep leaves the worktree (with the change) for the user, no longer locked by pipe.
+    assert.ok(task.worktree && existsSync(join(task.worktree, 'calc/ops.py')));
+    assert.match(readFileSync(join(task.worktree!, 'calc/ops.py'), 'utf8'), 'return a + b');
+    const listed = gitIn(repo, 'worktree', 'list', '--porcelain');
+    assert.match(listed, `worktree ${task.worktree}`);
+    assert.not.match(listed, /^locked/m);
   } finally {
     cleanup(repo);
   }
