@@ -27,6 +27,7 @@ export interface BatchView {
 
 /** The TTY frame for a view: the header, then one line per running task (pure, for tests). */
 export function renderFrame(view: BatchView, columns = 100): string[] {
+  columns = Math.max(20, columns);
   const limit = view.limitUsd !== null ? ` of ${usd(view.limitUsd)}` : '';
   const header = `batch ${view.batchId} · ${view.done}/${view.total} done · ${view.running.length} running · ${view.queued} queued · spent ${usd(view.spentUsd)}${limit}`;
   const lines = [header];
@@ -92,7 +93,9 @@ export function createBatchProgress(options: BatchProgressOptions): BatchProgres
   const draw = () => {
     timer = null;
     erase();
-    const lines = renderFrame(view(), (stream as NodeJS.WriteStream).columns ?? 100);
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns = (stream as NodeJS.WriteStream).columns;
+    const lines = renderFrame(view(), columns && columns >= 20 ? columns : 100);
     stream.write(`${lines.join('\n')}\n`);
     drawn = lines.length;
   };
