@@ -12,6 +12,7 @@ import { createBatchProgress, renderFrame } from '../../src/batch/progress.js';
 import { batchExitCode, renderBatchTable } from '../../src/batch/summary.js';
 import type { BatchTaskRecord } from '../../src/batch/types.js';
 import { isPipeError } from '../../src/errors.js';
+import { defaultValidateFiles } from '../../src/dsl/documents.js';
 
 test('task arguments: a file, a folder (its YAML files), a quoted glob; in order, without duplicates', () => {
   const dir = tempDir('pipe-batch-args-');
@@ -158,6 +159,16 @@ test('the summary table and the batch exit code (0 only when every task succeede
   ]);
   assert.is(batchExitCode(tasks), 3);
   assert.is(batchExitCode([tasks[0]]), 0);
+});
+
+test('pipe validate (no files named) skips kept batch worktrees and batch journals under .pipe/', () => {
+  const dir = tempDir('pipe-batch-validate-');
+  try {
+    writeFiles(dir, { '.pipe/policy.yaml': '', '.pipe/worktrees/b1/t/tasks/t.yaml': '', '.pipe/batches/b1/x.yaml': '', 'tasks/t.yaml': '', 'pipelines/worktrees/p.yaml': '' });
+    assert.equal(defaultValidateFiles(dir), ['.pipe/policy.yaml', 'pipelines/worktrees/p.yaml', 'tasks/t.yaml']);
+  } finally {
+    cleanup(dir);
+  }
 });
 
 test.run();
