@@ -36,7 +36,8 @@ export async function createWorktree(exec: Exec, repo: string, batchId: string, 
   if (existsSync(path)) await removeWorktree(exec, repo, path);
   mkdirSync(dirname(path), { recursive: true });
   const reason = `pipe batch ${batchId} (pid ${process.pid})`;
-  const r = await git(exec, repo, ['worktree', 'add', '--detach', '--lock', '--reason', reason, path, commit]);
+  // No hooks: a post-checkout hook per task would be the user's code run N times, for nothing.
+  const r = await git(exec, repo, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '--lock', '--reason', reason, path, commit]);
   if (r.failed) throw gitError(`git worktree add ${path}`, r);
   return path;
 }
