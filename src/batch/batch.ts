@@ -11,6 +11,7 @@ import { worktreesDir, writeBatch } from './journal.js';
 import type { BatchProgress } from './progress.js';
 import { blockedByBatch, runBatchTask } from './run-task.js';
 import { runPool } from './scheduler.js';
+import { commitIdentity } from './worktrees.js';
 import { TASK_EXIT, isFinished, type BatchJournal, type BatchTaskRecord } from './types.js';
 
 export interface BatchRunRequest {
@@ -32,6 +33,8 @@ export async function runBatch(request: BatchRunRequest): Promise<BatchJournal> 
   let ledgerPromise: Promise<Ledger> | null = null;
   const ledger = () => (ledgerPromise ??= openLedger(first!.ledgerLocation, { repo: journal.repo }));
   const limit = journal.settings.max_cost_usd;
+  let identityPromise: Promise<readonly string[]> | null = null;
+  const identity = () => (identityPromise ??= commitIdentity(request.exec, journal.repo));
   let budgetSpent = false;
 
   const pending = journal.tasks.filter((t) => !isFinished(t.status));
@@ -63,7 +66,7 @@ export async function runBatch(request: BatchRunRequest): Promise<BatchJournal> 
       },
       run: async (record) => {
         const session = sessions.get(record.task_id)!;
-        const outcome = await runBatchTask({ exec: request.exec, journal, save, ledger, progress, signal, resume: request.resume }, session, record);
+        const outcome = await runBatchTask({ exec: request.exec, journal, save, ledger, progress, signal, resume: request.resume, identity }, session, record);
         if (outcome && blockedByBatch(outcome)) budgetSpent = true;
       },
     });

@@ -12,7 +12,7 @@ import { executeRun, newRunId, type RunOutcome } from '../runner/runner.js';
 import { batchDir } from './journal.js';
 import type { BatchProgress } from './progress.js';
 import { TASK_EXIT, type BatchJournal, type BatchTaskRecord, type TaskStatus } from './types.js';
-import { commitChanges, createBranch, createWorktree, removeWorktree, unlockWorktree, writePatch } from './worktrees.js';
+import { commitToBranch, createWorktree, removeWorktree, unlockWorktree, writePatch } from './worktrees.js';
 
 export interface TaskRunContext {
   exec: Exec;
@@ -24,6 +24,8 @@ export interface TaskRunContext {
   signal: AbortSignal;
   /** A resumed batch may find a branch its killed first try already made. */
   resume: boolean;
+  /** `-c user.name=…` arguments for commits when git knows no identity (asked once per batch). */
+  identity(): Promise<readonly string[]>;
 }
 
 function errorText(err: unknown): string {
@@ -49,9 +51,8 @@ async function keepResult(ctx: TaskRunContext, session: Session, worktree: strin
     const file = join(batchDir(journal.repo, journal.batch_id), 'patches', `${session.task.id}.patch`);
     return { branch: null, patch_file: await writePatch(ctx.exec, worktree, files, file) };
   }
-  const commit = await commitChanges(ctx.exec, { worktree, files, message: commitMessage(session, journal, outcome.state.run_id) });
   const branch = branchName(journal, session.task.id);
-  await createBranch(ctx.exec, journal.repo, branch, commit, ctx.resume);
+  await commitToBranch(ctx.exec, { worktree, files, message: commitMessage(session, journal, outcome.state.run_id), identity: await ctx.identity(), branch, replace: ctx.resume });
   return { branch, patch_file: null };
 }
 

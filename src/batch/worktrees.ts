@@ -42,25 +42,30 @@ export async function createWorktree(exec: Exec, repo: string, batchId: string, 
   return path;
 }
 
+/** Leaves a kept worktree to the user: no longer locked by pipe. */
 export async function unlockWorktree(exec: Exec, repo: string, path: string): Promise<void> {
   await git(exec, repo, ['worktree', 'unlock', path]);
 }
 
-/** Unlocks and removes a worktree with whatever is in it, then prunes git's record of it. Idempotent. */
+/**
+ * Removes a worktree (locked or not) with whatever is in it. Idempotent: a folder git no
+ * longer knows is deleted, and a registration whose folder is gone is pruned.
+ */
 export async function removeWorktree(exec: Exec, repo: string, path: string): Promise<void> {
-  await git(exec, repo, ['worktree', 'unlock', path]);
-  const r = await git(exec, repo, ['worktree', 'remove', '--force', path]);
-  if (r.failed && existsSync(path)) rmSync(path, { recursive: true, force: true });
+  // Twice --force: remove even a locked worktree (git worktree remove -f -f).
+  const r = await git(exec, repo, ['worktree', 'remove', '--force', '--force', path]);
+  if (!r.failed) return;
+  if (existsSync(path)) rmSync(path, { recursive: true, force: true });
   await git(exec, repo, ['worktree', 'prune']);
 }
 
-/** The identity for pipe's commits: the user's own when git knows it, else pipe's. */
-async function commitIdentity(exec: Exec, worktree: string): Promise<string[]> {
-  const name = await git(exec, worktree, ['config', 'user.name']);
-  const email = await git(exec, worktree, ['config', 'user.email']);
+/** The identity for pipe's commits: the user's own when git knows it, else pipe's (asked once per batch). */
+export async function commitIdentity(exec: Exec, repo: string): Promise<string[]> {
+  const r = await git(exec, repo, ['config', '--get-regexp', '^user\\.(name|email)$']);
+  const known = r.failed ? '' : r.stdout;
   const out: string[] = [];
-  if (name.failed || !name.stdout.trim()) out.push('-c', 'user.name=pipe');
-  if (email.failed || !email.stdout.trim()) out.push('-c', 'user.email=pipe@localhost');
+  if (!/^user\.name \S/m.test(known)) out.push('-c', 'user.name=pipe');
+  if (!/^user\.email \S/m.test(known)) out.push('-c', 'user.email=pipe@localhost');
   return out;
 }
 
@@ -73,23 +78,22 @@ export interface CommitRequest {
   worktree: string;
   files: readonly string[];
   message: string;
+  /** From commitIdentity: `-c user.name=…` when git has none. */
+  identity: readonly string[];
+  /** The branch to point at the commit. */
+  branch: string;
+  /** A resumed batch re-running a task may move a branch of the same batch its killed first try made. */
+  replace: boolean;
 }
 
-/** Commits the run's files in the worktree (no hooks, no signing prompt); returns the commit id. */
-export async function commitChanges(exec: Exec, request: CommitRequest): Promise<string> {
+/** Commits the run's files in the worktree (no hooks, no signing prompt) and names the commit with the branch. */
+export async function commitToBranch(exec: Exec, request: CommitRequest): Promise<void> {
   await stage(exec, request.worktree, request.files);
-  const identity = await commitIdentity(exec, request.worktree);
-  const r = await git(exec, request.worktree, [...identity, '-c', 'commit.gpgsign=false', 'commit', '--no-verify', '--quiet', '-m', request.message]);
+  const r = await git(exec, request.worktree, [...request.identity, '-c', 'commit.gpgsign=false', 'commit', '--no-verify', '--quiet', '-m', request.message]);
   if (r.failed) throw gitError('git commit', r);
-  const head = await git(exec, request.worktree, ['rev-parse', 'HEAD']);
-  if (head.failed) throw gitError('git rev-parse HEAD', head);
-  return head.stdout.trim();
-}
-
-/** Points branch `name` at `commit`. `replace` (a resumed batch re-running a task) moves a branch of the same batch. */
-export async function createBranch(exec: Exec, repo: string, name: string, commit: string, replace: boolean): Promise<void> {
-  const r = await git(exec, repo, ['branch', ...(replace ? ['-f'] : []), name, commit]);
-  if (r.failed) throw gitError(`git branch ${name}`, r);
+  // HEAD is the worktree's own (detached at the new commit); the branch is shared with the main repository.
+  const b = await git(exec, request.worktree, ['branch', ...(request.replace ? ['-f'] : []), request.branch, 'HEAD']);
+  if (b.failed) throw gitError(`git branch ${request.branch}`, b);
 }
 
 /** Writes the run's change as a patch file (git apply / git am -3 ready); returns its path. */
