@@ -3,7 +3,7 @@
 // session per task, unique task ids that make valid branch names, the settings from
 // flags and policy, and the batch journal — new, or the one --resume names.
 import { availableParallelism } from 'node:os';
-import { relative } from 'node:path';
+import { resolve } from 'node:path';
 import { PipeError, isPipeError, type Diagnostic } from '../errors.js';
 import { displayPath } from '../dsl/resolve.js';
 import { findRepoRoot, flagPath, openSession, type Session } from '../cli/session.js';
@@ -11,9 +11,8 @@ import type { Exec } from '../exec/run.js';
 import { BATCH_ID_PATTERN, isBatchId, newBatchId, pidAlive, readBatch } from './journal.js';
 import { expandTaskArgs } from './prepare.js';
 import { recoverBatch, isStale } from './recover.js';
-import type { BatchJournal, BatchSettings, BatchTaskRecord } from './types.js';
+import { isFinished, type BatchJournal, type BatchSettings, type BatchTaskRecord } from './types.js';
 import { headCommit, validBranchName } from './worktrees.js';
-import { resolve } from 'node:path';
 
 export interface BatchFlags {
   tasks: string[];
@@ -136,7 +135,7 @@ async function prepareResume(exec: Exec, flags: BatchFlags, repo: string): Promi
   if (isStale(journal)) await recoverBatch(exec, journal);
   const s = journal.settings;
   const runFlags: BatchFlags = { ...flags, pipeline: s.pipeline ?? undefined, policy: s.policy_files, provider: flags.provider ?? s.provider ?? undefined };
-  const todo = journal.tasks.filter((t) => !['succeeded', 'failed', 'blocked', 'escalated', 'refused'].includes(t.status));
+  const todo = journal.tasks.filter((t) => !isFinished(t.status));
   const sessions = await openSessions(todo.map((t) => t.task_file), runFlags, repo);
   const changed = todo.filter((t, i) => sessions[i].task.id !== t.task_id);
   if (changed.length) {
@@ -150,9 +149,4 @@ async function prepareResume(exec: Exec, flags: BatchFlags, repo: string): Promi
 export async function prepareBatch(exec: Exec, flags: BatchFlags): Promise<PreparedBatch> {
   const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
   return flags.resume !== undefined ? prepareResume(exec, flags, repo) : prepareNew(exec, flags, repo);
-}
-
-/** Where the batch's files are, as people see it from the cwd. */
-export function batchPathForPeople(path: string): string {
-  return relative(process.cwd(), path) || path;
 }
