@@ -32,16 +32,19 @@ export type LockedTransaction = <T>(project: string, work: (tx: TxQuery) => Prom
 // Spend counted against a budget = settled and failed actual cost + open reservations' projection.
 const SPENT = `CASE WHEN status IN ('settled','failed') THEN COALESCE(actual_usd, 0) ELSE 0 END`;
 const RESERVED = `CASE WHEN status = 'reserved' THEN projected_usd ELSE 0 END`;
-const SCOPE_SQL = `SELECT
+const scopeSql = (batchColumn: boolean) => `SELECT
   COALESCE(SUM(${SPENT}), 0) AS p_spent,
   COALESCE(SUM(${RESERVED}), 0) AS p_reserved,
   COALESCE(SUM(CASE WHEN role = ? THEN ${SPENT} ELSE 0 END), 0) AS r_spent,
   COALESCE(SUM(CASE WHEN role = ? THEN ${RESERVED} ELSE 0 END), 0) AS r_reserved,
   COALESCE(SUM(CASE WHEN task_id = ? THEN ${SPENT} ELSE 0 END), 0) AS t_spent,
   COALESCE(SUM(CASE WHEN task_id = ? THEN ${RESERVED} ELSE 0 END), 0) AS t_reserved,
-  COALESCE(SUM(CASE WHEN batch_id = ? THEN ${SPENT} ELSE 0 END), 0) AS b_spent,
-  COALESCE(SUM(CASE WHEN batch_id = ? THEN ${RESERVED} ELSE 0 END), 0) AS b_reserved
+  ${batchColumn ? `COALESCE(SUM(CASE WHEN batch_id = ? THEN ${SPENT} ELSE 0 END), 0)` : '0'} AS b_spent,
+  ${batchColumn ? `COALESCE(SUM(CASE WHEN batch_id = ? THEN ${RESERVED} ELSE 0 END), 0)` : '0'} AS b_reserved
 FROM ${TABLE} WHERE project = ? AND status <> 'blocked'`;
+const SCOPE_SQL = scopeSql(true);
+// A ledger opened read-only is not migrated: one written by a pipe before batches has no batch_id column.
+const SCOPE_SQL_WITHOUT_BATCH = scopeSql(false);
 
 const COLUMNS = [
   'id', 'project', 'run_id', 'task_id', 'role', 'provider', 'model', 'tier_requested', 'tier_served', 'reasoning_effort',
@@ -136,6 +139,8 @@ export interface KnexLedgerOptions {
   readOnly: boolean;
   /** False when a read-only ledger has no table yet: every read is empty. */
   hasTable: boolean;
+  /** False when a read-only ledger predates migration 2 (no batch_id column): batch figures read as zero. */
+  hasBatchId: boolean;
   now: () => Date;
   lockedTransaction: LockedTransaction;
 }
@@ -176,7 +181,8 @@ export class KnexLedger implements Ledger {
   /** The scope figures without reserving (dry runs, pipe plan). */
   async scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits' | 'batchId'>): Promise<ScopeFigures> {
     if (!this.options.hasTable) return readScopesFrom([{}], request);
-    const rows = (await this.db.raw(SCOPE_SQL, scopeBindings(request) as Knex.RawBinding[])) as unknown;
+    const withBatch = this.options.hasBatchId;
+    const rows = (await this.db.raw(withBatch ? SCOPE_SQL : SCOPE_SQL_WITHOUT_BATCH, scopeBindings(request, withBatch) as Knex.RawBinding[])) as unknown;
     return readScopesFrom(rawRows(rows), request);
   }
 
@@ -221,7 +227,10 @@ export class KnexLedger implements Ledger {
     if (filter.runId !== undefined) q.where('run_id', filter.runId);
     if (filter.taskId !== undefined) q.where('task_id', filter.taskId);
     if (filter.role !== undefined) q.where('role', filter.role);
-    if (filter.batchId !== undefined) q.where('batch_id', filter.batchId);
+    if (filter.batchId !== undefined) {
+      if (!this.options.hasBatchId) return [];
+      q.where('batch_id', filter.batchId);
+    }
     if (filter.status !== undefined) q.where('status', filter.status);
     if (filter.since !== undefined) q.where('created_at', '>=', filter.since);
     const rows = (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])) as Record<string, unknown>[];
@@ -255,9 +264,9 @@ async function readScopes(tx: TxQuery, request: ReserveRequest): Promise<ScopeFi
 }
 
 /** A null batch id matches no row (`batch_id = NULL` is never true): outside a batch its figures are zero. */
-function scopeBindings(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'batchId'>): unknown[] {
+function scopeBindings(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'batchId'>, withBatch = true): unknown[] {
   const batch = request.batchId ?? null;
-  return [request.role, request.role, request.taskId, request.taskId, batch, batch, request.project];
+  return [request.role, request.role, request.taskId, request.taskId, ...(withBatch ? [batch, batch] : []), request.project];
 }
 
 function readScopesFrom(rows: Record<string, unknown>[], request: Pick<ReserveRequest, 'limits'>): ScopeFigures {
