@@ -46,8 +46,13 @@ export async function runBatch(request: BatchRunRequest): Promise<BatchJournal> 
 
   const batchHeadroomLeft = async (): Promise<boolean> => {
     if (limit === null || !first) return true;
-    const scopes = await (await ledger()).scopes({ project: first.project, role: '', taskId: '', batchId: journal.batch_id, limits: { batchUsd: limit } });
-    return (scopes.batch.headroom_usd ?? 1) > 0;
+    try {
+      const scopes = await (await ledger()).scopes({ project: first.project, role: '', taskId: '', batchId: journal.batch_id, limits: { batchUsd: limit } });
+      return (scopes.batch.headroom_usd ?? 1) > 0;
+    } catch {
+      // A ledger that cannot be read now fails the task's own reservation, with the reason in its record.
+      return true;
+    }
   };
 
   try {

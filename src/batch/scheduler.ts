@@ -4,7 +4,7 @@
 
 export interface PoolOptions<T> {
   jobs: number;
-  /** Runs one item; must not throw (a thrown error is passed to `skip`'s caller as a failure by the worker). */
+  /** Runs one item. An error ends that worker; the others finish, then the pool rethrows it. */
   run(item: T, index: number): Promise<void>;
   /** Whether the next item may start now. */
   shouldStart?(item: T): Promise<boolean> | boolean;
@@ -30,5 +30,8 @@ export async function runPool<T>(items: readonly T[], options: PoolOptions<T>): 
       await options.run(item, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  // Every worker finishes before the pool settles, even when one of them throws.
+  const results = await Promise.allSettled(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
