@@ -3,6 +3,7 @@
 // every side effect through `ctx.services`.
 import type { ErrorCode } from '../errors.js';
 import type { Exec } from '../exec/run.js';
+import type { SandboxChoice } from '../exec/sandbox/types.js';
 import type { Ledger } from '../budget/types.js';
 import type { ProposalText, ProviderName, RoleProvider } from '../providers/contract.js';
 import type { Reservation } from '../budget/types.js';
@@ -11,6 +12,7 @@ import type { AttemptRecord, VerdictName } from '../convergence/types.js';
 import type { EventSink, RunRecords } from '../records/types.js';
 import type { RoleName, RouteDecision } from '../routing/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
+import type { BaselineReport } from '../validation/baseline/types.js';
 
 export type StepStatus = 'succeeded' | 'failed' | 'blocked' | 'refused' | 'skipped' | 'escalated';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'blocked' | 'escalated' | 'refused';
@@ -53,6 +55,10 @@ export interface RunWork {
   escalationDepth: number;
   lastVerdict: VerdictName | null;
   diagnosis?: string;
+  /** The validators on the unchanged tree (status 'ready'), when the run has one: attempts are judged against it. */
+  baseline?: BaselineReport;
+  /** Files in allowed_files holding the user's uncommitted work, which no patch may touch (src/context/user-work.ts). */
+  userWork?: string[];
   /** Free space for step types added by users. */
   extra: Record<string, unknown>;
 }
@@ -93,6 +99,8 @@ export interface RunServices {
   ledger(): Promise<Ledger>;
   /** The provider for a role's provider name (fake replays the task's script in order). */
   provider(name: ProviderName): RoleProvider;
+  /** The sandbox validators run in (decided once per run; `required` without one throws E_CONFIG). Absent: decided from the policy. */
+  sandbox?(): Promise<SandboxChoice>;
 }
 
 export interface RunInfo {

@@ -6,7 +6,9 @@ import { basename, isAbsolute, posix, resolve, relative } from 'node:path';
 import { PipeError } from '../errors.js';
 import { secretNamesIn } from '../exec/env.js';
 import { PARSERS, type ParserName } from '../exec/validators/index.js';
+import type { ValidatorSandbox } from '../exec/sandbox/rules.js';
 import type { Policy } from '../types/generated/index.js';
+import { pythonImportRoots, repoValidatorEnv } from './repo-env.js';
 
 export type ValidatorCost = 'cheap' | 'normal' | 'expensive';
 
@@ -20,6 +22,8 @@ export interface ValidatorSpec {
   env: Record<string, string>;
   cost: ValidatorCost;
   maxOutputBytes: number;
+  /** The validator's own sandbox overrides (network, writable, readable). */
+  sandbox: ValidatorSandbox;
 }
 
 export const PATCH_SAFETY = 'patch-safety';
@@ -49,6 +53,7 @@ export function resolveValidatorSpecs(policy: Policy, names: readonly string[], 
     });
   }
   const allowed = policy.safety?.allowed_executables ?? [];
+  const roots = names.length ? pythonImportRoots(repo, policy) : [];
   const seen = new Set<string>();
   const specs: ValidatorSpec[] = [];
   for (const name of names) {
@@ -78,9 +83,10 @@ export function resolveValidatorSpecs(policy: Policy, names: readonly string[], 
       timeoutMs: Math.round((v.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000),
       parser,
       cwd: cwd === '.' ? '' : cwd.replace(/\/$/, ''),
-      env: { ...(v.env ?? {}) },
+      env: repoValidatorEnv(repo, roots, { ...(v.env ?? {}) }),
       cost: v.cost ?? 'normal',
       maxOutputBytes: v.max_output_bytes ?? DEFAULT_MAX_OUTPUT,
+      sandbox: { ...(v.sandbox ?? {}) },
     });
   }
   return specs;

@@ -471,6 +471,22 @@ export interface Safety {
    */
   max_files_per_patch?: number;
   /**
+   * Run validators in a sandbox (bubblewrap on Linux): auto uses one when available and warns once when none is; required refuses to run without one (exit 2, before any model call); off never sandboxes. See docs/safety.md.
+   */
+  sandbox?: 'auto' | 'required' | 'off';
+  /**
+   * Paths hidden from sandboxed validators (empty read-only folder, or /dev/null over a file); `~/` is the user's home. Only paths that exist are masked. Listing it replaces the default list.
+   */
+  sandbox_mask?: string[];
+  /**
+   * Extra paths every sandboxed validator may write (caches such as ~/.cache/pip); existing paths only. The repository is always writable, except .git and .pipe.
+   */
+  sandbox_writable?: string[];
+  /**
+   * Paths every sandboxed validator may read although they are masked or under the private /tmp; existing paths only.
+   */
+  sandbox_readable?: string[];
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `Safety`'s JSON-Schema definition
@@ -483,6 +499,9 @@ export interface Safety {
     | string[]
     | boolean
     | number
+    | 'auto'
+    | 'required'
+    | 'off'
     | undefined;
 }
 export interface Validator {
@@ -499,7 +518,7 @@ export interface Validator {
   /**
    * How the output is turned into failures.
    */
-  parser?: 'ruff' | 'mypy' | 'pytest' | 'tsc' | 'eslint' | 'exit-code';
+  parser?: 'ruff' | 'mypy' | 'pytest' | 'unittest' | 'tsc' | 'eslint' | 'exit-code';
   /**
    * Working directory relative to the repo root; must stay inside it.
    */
@@ -519,6 +538,37 @@ export interface Validator {
    */
   max_output_bytes?: number;
   /**
+   * How this validator's sandbox differs from the policy's (each override is shown by `pipe plan`).
+   */
+  sandbox?: {
+    /**
+     * none: no network at all, the host's loopback included; loopback: share the host network, to reach a local service (a database on 127.0.0.1).
+     */
+    network?: 'none' | 'loopback';
+    /**
+     * Extra paths this validator may write (a tool's cache); existing paths only; `~/` is the user's home, relative paths are from the repository root.
+     */
+    writable?: string[];
+    /**
+     * Paths this validator may read although the policy masks them; existing paths only.
+     */
+    readable?: string[];
+    /**
+     * Extension key: ignored by pipe.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^x-".
+     */
+    [k: string]:
+      | {
+          [k: string]: unknown;
+        }
+      | 'none'
+      | 'loopback'
+      | string[]
+      | undefined;
+  };
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `Validator`'s JSON-Schema definition
@@ -533,6 +583,7 @@ export interface Validator {
     | 'ruff'
     | 'mypy'
     | 'pytest'
+    | 'unittest'
     | 'tsc'
     | 'eslint'
     | 'exit-code'
@@ -543,6 +594,34 @@ export interface Validator {
     | 'cheap'
     | 'normal'
     | 'expensive'
+    | {
+        /**
+         * none: no network at all, the host's loopback included; loopback: share the host network, to reach a local service (a database on 127.0.0.1).
+         */
+        network?: 'none' | 'loopback';
+        /**
+         * Extra paths this validator may write (a tool's cache); existing paths only; `~/` is the user's home, relative paths are from the repository root.
+         */
+        writable?: string[];
+        /**
+         * Paths this validator may read although the policy masks them; existing paths only.
+         */
+        readable?: string[];
+        /**
+         * Extension key: ignored by pipe.
+         *
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^x-".
+         */
+        [k: string]:
+          | {
+              [k: string]: unknown;
+            }
+          | 'none'
+          | 'loopback'
+          | string[]
+          | undefined;
+      }
     | undefined;
 }
 /**
@@ -562,6 +641,14 @@ export interface Validation {
    */
   patch_safety?: boolean;
   /**
+   * Run the task's validators on the unchanged tree before the first model call: `cached` reuses the result for the same tree and validator definitions (.pipe/baseline/), `always` runs them every time, `off` skips it (attempts are then judged without a baseline).
+   */
+  baseline?: 'always' | 'cached' | 'off';
+  /**
+   * Folders (repo-relative) put first on PYTHONPATH for every validator, so the repository's own code is what gets tested. Default: `src` when it holds a package, and the repo root when it holds one.
+   */
+  python_path?: string[];
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `Validation`'s JSON-Schema definition
@@ -573,6 +660,10 @@ export interface Validation {
       }
     | boolean
     | number
+    | 'always'
+    | 'cached'
+    | 'off'
+    | string[]
     | undefined;
 }
 /**
