@@ -40,6 +40,7 @@ function setUp() {
       '    parser: exit-code',
       'validation:',
       '  patch_safety: false',
+      '  baseline: off # one validator run per task, as the issue measures it',
       '',
     ].join('\n'),
   );

@@ -7,6 +7,7 @@ import { isPipeError } from '../errors.js';
 import type { Exec } from '../exec/run.js';
 import type { Ledger } from '../budget/types.js';
 import { runOptionsFor, type Session } from '../cli/session.js';
+import { prepareBaseline } from '../cli/baseline.js';
 import { createProviderFactory } from '../providers/index.js';
 import { executeRun, newRunId, type RunOutcome } from '../runner/runner.js';
 import { batchDir } from './journal.js';
@@ -78,6 +79,9 @@ export async function runBatchTask(ctx: TaskRunContext, session: Session, record
     worktree = await createWorktree(exec, journal.repo, journal.batch_id, record.task_id, journal.commit);
     record.worktree = worktree;
     ctx.save();
+    // As `pipe run` does: the validators on the unchanged tree (here the worktree at the batch's commit) first.
+    const progress = ctx.progress.forTask(record.task_id);
+    const baseline = await prepareBaseline({ ...session, repo: worktree }, { note: (line) => progress.note(line.trim()), signal: ctx.signal });
     outcome = await executeRun({
       ...runOptionsFor(session),
       repo: worktree,
@@ -85,12 +89,13 @@ export async function runBatchTask(ctx: TaskRunContext, session: Session, record
       runId,
       batch: { id: journal.batch_id, ...(journal.settings.max_cost_usd !== null ? { maxCostUsd: journal.settings.max_cost_usd } : {}) },
       signal: ctx.signal,
+      baseline: baseline ?? undefined,
       services: {
         ledger: ctx.ledger,
         provider: createProviderFactory({ config: session.config, task: session.task, taskDir: session.taskDir, env: process.env }),
         // Nobody answers a prompt in a batch: roles needing approval are blocked.
         approve: async () => false,
-        progress: ctx.progress.forTask(record.task_id),
+        progress,
       },
     });
     const status = statusOf(outcome, ctx.signal.aborted);
@@ -103,7 +108,8 @@ export async function runBatchTask(ctx: TaskRunContext, session: Session, record
     });
     if (status === 'succeeded') Object.assign(record, await keepResult(ctx, session, worktree, outcome));
   } catch (err) {
-    Object.assign(record, { status: 'failed', exit_code: TASK_EXIT.failed, reason: errorText(err) });
+    // E_ENVIRONMENT (the validators cannot test here) keeps its exit 2, as in `pipe run`.
+    Object.assign(record, { status: 'failed', exit_code: isPipeError(err) ? err.exitCode : TASK_EXIT.failed, reason: errorText(err) });
   } finally {
     if (worktree && !journal.settings.keep) {
       await removeWorktree(exec, journal.repo, worktree).catch(() => undefined);
