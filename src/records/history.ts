@@ -7,7 +7,8 @@ import { PipeError } from '../errors.js';
 import type { ConvergenceFile } from '../convergence/record.js';
 import type { AttemptView } from '../convergence/attempt-view.js';
 import type { RunEvent } from './types.js';
-import type { RunState, StepRecord } from './types.js';
+import type { Failure } from '../validation/types.js';
+import type { RunRecordFile, RunState, StepRecord } from './types.js';
 import { answerOfAttempt, type AnswerView } from './answers.js';
 
 export interface RunSummary {
@@ -21,6 +22,8 @@ export interface RunSummary {
   verdict: string | null;
   exit_code: number | null;
   records_dir: string;
+  /** The `pipe batch` the run was part of, else null. */
+  batch_id: string | null;
 }
 
 /** An attempt as `pipe show` lists it: the shared attempt view, plus how its answer was read and its steps. */
@@ -34,6 +37,8 @@ export type AttemptDetail = AttemptView & {
 
 export interface RunDetail {
   state: RunState;
+  /** run.json (records format 2): starting commit, documents and their digests, spend at start; null for older records. */
+  record: RunRecordFile | null;
   events: RunEvent[];
   attempts: AttemptDetail[];
   cost_by_role: Record<string, number>;
@@ -167,6 +172,7 @@ export async function listRuns(repo: string): Promise<RunSummary[]> {
       verdict: s.verdict ?? null,
       exit_code: s.exit_code ?? null,
       records_dir: join(runsRoot(repo), id),
+      batch_id: typeof s.batch_id === 'string' ? s.batch_id : null,
     });
   }
   return out.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : a.run_id < b.run_id ? 1 : -1));
@@ -301,6 +307,7 @@ export async function readRun(repo: string, runId: string): Promise<RunDetail> {
   const validatorLogs = listValidatorLogs(dir);
   return {
     state: loaded.state,
+    record: readJson<RunRecordFile>(join(dir, 'run.json')),
     events,
     attempts: attemptViews(dir, loaded.state, events, convergence && Array.isArray(convergence.attempts) ? convergence : null),
     cost_by_role: costByRole(events),

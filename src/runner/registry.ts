@@ -21,6 +21,8 @@ const builtinLoaders: Record<string, Loader> = {
 export const BUILTIN_STEP_TYPES: readonly string[] = Object.freeze(Object.keys(builtinLoaders));
 
 const registered = new Map<string, StepModule<never>>();
+// Built-ins once loaded: every step of every run asks again.
+const loadedBuiltins = new Map<string, StepModule<never>>();
 
 /** Adds (or replaces) a step type; used by tests and extensions. */
 export function registerStep(module: StepModule<never>): void {
@@ -42,6 +44,10 @@ export function isKnownStepType(type: string): boolean {
 
 /** The module for `uses`, or undefined when no such step type exists. */
 export async function loadStep(type: string): Promise<StepModule<Record<string, unknown>> | undefined> {
-  const module = registered.get(type) ?? (type in builtinLoaders ? await builtinLoaders[type]() : undefined);
+  let module = registered.get(type) ?? loadedBuiltins.get(type);
+  if (!module && type in builtinLoaders) {
+    module = await builtinLoaders[type]();
+    loadedBuiltins.set(type, module);
+  }
   return module as StepModule<Record<string, unknown>> | undefined;
 }

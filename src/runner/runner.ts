@@ -6,10 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EXIT, PipeError, isPipeError, type ErrorCode } from '../errors.js';
 import { runCommand } from '../exec/run.js';
+import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import { EventLog, FolderRecords, NoRecords, ensurePipeIgnored, runsDir, writeFileAtomic } from '../records/writer.js';
 import { redactValue } from '../records/redact.js';
-import { closeJournal, type JournalHandle } from '../patch/workspace.js';
-import type { RunState, StepRecord } from '../records/types.js';
+import { treeWorkspace, type JournalHandle } from '../patch/workspace.js';
+import { runValidators } from '../validation/run.js';
+import { recordingProviders } from '../records/calls.js';
+import { writeRunStart } from './start-record.js';
+import type { RunSources, RunState, StepRecord } from '../records/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import { evaluateCondition, resolveWith } from '../dsl/expressions.js';
 import { loadStep } from './registry.js';
@@ -45,6 +49,14 @@ export interface RunOptions {
   project?: string;
   ledgerLocation?: string;
   runId?: string;
+  /** The folder run records go under (default <repo>/.pipe/runs); replays write to a temp folder. */
+  recordsRoot?: string;
+  /** false: records are not fsynced (a replay's throw-away temp folder). Default true. */
+  durableRecords?: boolean;
+  /** Where the documents came from (recorded in run.json for `pipe replay`). */
+  sources?: RunSources;
+  /** The `pipe batch` this run belongs to (ledger batch_id and the batch's own limit). */
+  batch?: { id: string; maxCostUsd?: number };
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
   handleSignals?: boolean;
   /** An external abort (tests, embedding). */
@@ -93,9 +105,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const startedMs = clock.monotonicMs();
   const dryRun = options.dryRun ?? false;
   const runId = options.runId ?? newRunId(started);
-  const recordsDir = dryRun ? null : join(runsDir(options.repo), runId);
-  if (!dryRun) ensurePipeIgnored(options.repo);
-  const records = recordsDir ? new FolderRecords(recordsDir) : new NoRecords();
+  const recordsDir = dryRun ? null : join(options.recordsRoot ?? runsDir(options.repo), runId);
+  if (!dryRun && !options.recordsRoot) ensurePipeIgnored(options.repo);
+  const durable = options.durableRecords !== false;
+  const records = recordsDir ? new FolderRecords(recordsDir, { durable }) : new NoRecords();
   const events = new EventLog(recordsDir, () => clock.now());
   const progress = options.services?.progress ?? silentProgress;
   const controller = new AbortController();
@@ -114,15 +127,24 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   let currentStep: string | null = null;
   const maxAttempts = options.task.max_attempts ?? 3;
 
+  const exec = options.services?.exec ?? runCommand;
+  const providers = options.services?.provider ?? (() => missingServiceError('provider'));
+  let sandbox: Promise<SandboxChoice> | null = null;
   const services: RunServices = {
-    exec: options.services?.exec ?? runCommand,
+    exec,
     clock,
     events,
     records,
     progress,
     approve: options.services?.approve ?? (async () => false),
     ledger: options.services?.ledger ?? (() => missingServiceError('ledger')),
-    provider: options.services?.provider ?? (() => missingServiceError('provider')),
+    // Every call's prompt and answer go to the records (a dry run makes no call).
+    provider: dryRun ? providers : recordingProviders(providers, records, () => ({ step: currentStep, attempt }), () => clock.monotonicMs()),
+    workspace: options.services?.workspace ?? treeWorkspace(options.repo, exec),
+    validators: options.services?.validators ?? runValidators,
+    sandbox:
+      options.services?.sandbox ??
+      (() => (sandbox ??= chooseSandbox((options.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH }))),
   };
   const runContext = createRunContext({
     run: {
@@ -134,6 +156,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       approvedRoles: options.approvedRoles ?? [],
       project: options.project ?? options.config.project ?? 'default',
       ledger: options.ledgerLocation ?? options.config.ledger ?? '.pipe/ledger.sqlite',
+      ...(options.batch ? { batch: options.batch } : {}),
     },
     task: options.task,
     taskDir: options.taskDir,
@@ -176,11 +199,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       duration_ms: finished ? Math.round(clock.monotonicMs() - startedMs) : null,
       error,
       pid: process.pid,
+      ...(options.batch ? { batch_id: options.batch.id } : {}),
       steps: stepRecords,
     });
   };
   const saveState = () => {
-    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`);
+    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`, { durable });
   };
 
   const scope = () =>
@@ -200,6 +224,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   /** Runs one step: `if`, `with` substitution and check, the module, a timeout. Never throws. */
   const runStep = async (step: ResolvedStep, isFinally: boolean): Promise<StepResult & { skippedByIf?: boolean }> => {
+    await startRecorded;
     currentStep = step.id;
     events.setContext({ step: step.id, attempt });
     const stepStarted = clock.now();
@@ -210,6 +235,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const stepController = new AbortController();
     const onAbort = () => stepController.abort();
     controller.signal.addEventListener('abort', onAbort, { once: true });
+    // An interrupt that came while the step waited to start reaches it too.
+    if (controller.signal.aborted) stepController.abort();
     let timer: NodeJS.Timeout | undefined;
     try {
       if (step.compiledIf && !(await evaluateCondition(step.compiledIf, scope()))) {
@@ -285,6 +312,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   events.setContext({ attempt });
   events.emit('attempt.start', { attempt });
   saveState();
+  // run.json and documents/ are written while the loop starts; every step waits for them
+  // (runStep), so the starting point is captured before anything can change the tree.
+  const startRecorded = dryRun
+    ? Promise.resolve()
+    : writeRunStart(options, { runId, startedAt: started, services }).catch((err) => events.emit('warning', { message: `run.json could not be written: ${(err as Error)?.message ?? err}` }));
 
   const steps = options.pipeline.steps;
   const indexOf = (id: string) => steps.findIndex((s) => s.id === id);
@@ -350,6 +382,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     error = { code: pe.code, message: pe.message };
   }
 
+  await startRecorded;
   // finally: always, except in a dry run (nothing was written).
   if (!dryRun) {
     for (const step of options.pipeline.finally) await runStep(step, true);
@@ -358,7 +391,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const journal = work.journal as JournalHandle | undefined;
     if (journal?.path) {
       try {
-        await closeJournal(journal.path);
+        await services.workspace.close(journal.path);
       } catch (err) {
         events.emit('journal.close_failed', { message: String((err as Error)?.message ?? err) });
       }

@@ -1,9 +1,11 @@
 // A real StepContext for tests of routing, context and propose: the default policy from
 // policies/default.yaml, real exec (git), a records folder in a temp dir, an event list.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { runCommand } from '../../src/exec/run.js';
+import { treeWorkspace } from '../../src/patch/workspace.js';
+import { runValidators } from '../../src/validation/run.js';
 import type { Ledger } from '../../src/budget/types.js';
 import type { RoleProvider } from '../../src/providers/contract.js';
 import type { Approver, StepContext } from '../../src/runner/types.js';
@@ -61,10 +63,15 @@ export function makeCtx(options: {
       records: {
         dir: recordsDir,
         async writeText(name, text) {
-          if (recordsDir) writeFileSync(join(recordsDir, name), text);
+          if (!recordsDir) return;
+          mkdirSync(dirname(join(recordsDir, name)), { recursive: true });
+          writeFileSync(join(recordsDir, name), text);
         },
         async writeJson(name, value) {
           if (recordsDir) writeFileSync(join(recordsDir, name), JSON.stringify(value, null, 2));
+        },
+        async appendJsonLine(name, value) {
+          if (recordsDir) appendFileSync(join(recordsDir, name), `${JSON.stringify(value)}\n`);
         },
       },
       progress: { stepStart() {}, stepEnd() {}, note() {} },
@@ -75,6 +82,8 @@ export function makeCtx(options: {
       provider: options.provider ?? (() => {
         throw new Error('no provider in this test');
       }),
+      workspace: treeWorkspace(options.repo, runCommand),
+      validators: runValidators,
     },
   });
   for (let n = 1; n < attempt; n++) run.work.attempts.push(newAttempt(n + 1));

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { openLedger } from '../../src/budget/ledger.js';
 import type { Ledger } from '../../src/budget/types.js';
 import { runCommand } from '../../src/exec/run.js';
+import { treeWorkspace } from '../../src/patch/workspace.js';
+import { runValidators } from '../../src/validation/run.js';
 import { NoRecords } from '../../src/records/writer.js';
 import { createRunContext } from '../../src/runner/context.js';
 import type { StepContext } from '../../src/runner/types.js';
@@ -81,6 +83,8 @@ export function makeHarness(options: { repo: string; policy?: Policy; task?: Tas
       provider: () => {
         throw new Error('the budget step must not call a provider');
       },
+      workspace: treeWorkspace(options.repo, runCommand),
+      validators: runValidators,
     },
   });
   const ctx = run.stepContext({ id: 'budget', uses: 'budget' });

@@ -5,6 +5,8 @@ import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runCommand } from '../../src/exec/run.js';
+import { treeWorkspace } from '../../src/patch/workspace.js';
+import { runValidators } from '../../src/validation/run.js';
 import { FolderRecords, NoRecords, ensurePipeIgnored } from '../../src/records/writer.js';
 import { createRunContext, type RunContext } from '../../src/runner/context.js';
 import type { StepContext, StepResult } from '../../src/runner/types.js';
@@ -66,6 +68,8 @@ export function makePatchHarness(options: { repo: string; allowed: string[]; pol
       provider: () => {
         throw new Error('patch steps never call a provider');
       },
+      workspace: treeWorkspace(options.repo, runCommand),
+      validators: runValidators,
     },
   });
   const work = run.work;
