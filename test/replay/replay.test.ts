@@ -44,7 +44,7 @@ test('(a) unchanged documents: every run the same, old and new identical byte fo
   }
   const fix = byId(report.runs, fixId);
   assert.is(fix.old!.exit, '0 succeeded');
-  assert.is(fix.old!.attempts, 2);
+  assert.is(fix.old!.attempts, 3);
   const stall = byId(report.runs, stallId);
   assert.is(stall.old!.exit, '4 escalated');
   assert.ok(stall.old!.route.some((r) => r.startsWith('reviewer frontier_reviewer')), stall.old!.route.join('; '));
@@ -93,7 +93,8 @@ test('(d) a new forbidden path the recorded patch touches: refused at the gate',
   // Both recorded answers touch the file: refused twice, the same refusal is a stall.
   assert.is(fix.new!.attempts, 2);
   for (const g of fix.new!.gate) assert.match(g, /^refused \(.*forbidden-paths/);
-  assert.equal(fix.changed, ['gate', 'verdict', 'exit']);
+  // The recorded run took three attempts (three routes, three calls paid); the replay stops after two.
+  assert.equal(fix.changed, ['route', 'gate', 'attempts', 'verdict', 'exit', 'spend_usd']);
 });
 
 test('(e) --validate: pytest re-runs in a temporary worktree at the recorded commit; the user tree is byte-identical', async () => {
