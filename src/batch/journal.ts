@@ -65,12 +65,5 @@ export function listBatches(repo: string): BatchJournal[] {
     .filter((d): d is BatchJournal => d !== null);
 }
 
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Is a batch's process still running: the one check pipe uses for runs too. */
+export { isProcessAlive as pidAlive } from '../records/process-alive.js';
