@@ -49,6 +49,13 @@ export const step: StepModule<ProposeWith> = {
       if (outcome.result) return outcome.result;
       if (isPipeError(outcome.error)) throw outcome.error;
       const pe = outcome.error instanceof ProviderError ? outcome.error : null;
+      // A rejected key is configuration whichever provider says so (the openai one already
+      // maps 401/403 to E_PROVIDER_CONFIG): another attempt cannot fix it.
+      if (pe?.kind === 'auth') {
+        throw new PipeError('E_PROVIDER_CONFIG', `${route.provider} rejected the credentials for role ${route.role}: ${redact(pe.message)}`, {
+          hint: route.provider === 'openai' ? 'check OPENAI_API_KEY and OPENAI_BASE_URL' : 'check the provider\'s configuration',
+        });
+      }
       return {
         status: 'failed',
         code: 'E_PROVIDER',

@@ -16,6 +16,7 @@ import { cleanup, makeRepo, tempDir } from '../helpers/repo.js';
 import { chatCompletion, json, startLoopback } from '../providers/loopback.js';
 import { defaultPolicy, makeCtx, makeTask, type TestCtx } from '../routing/ctx.js';
 import { rejection } from '../helpers/throws.js';
+import type { PipeError } from '../../src/errors.js';
 
 const DIFF = 'diff --git a/src/a.py b/src/a.py\n--- a/src/a.py\n+++ b/src/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n';
 const KEY = 'sk-test-ABCDEF123456';
@@ -213,6 +214,23 @@ test('an empty fake script ends the step with E_CONFIG; callRole reports it for 
     assert.match((e as Error).message, /no scripted responses/);
     const [row] = await s.ledger.entries({ runId: 'run-test' });
     assert.is(row.status, 'failed');
+  } finally {
+    await teardown(s);
+  }
+});
+
+test('a rejected key (fake auth, as the openai 401) ends the step with E_PROVIDER_CONFIG: exit 2, never retried', async () => {
+  const s = await setup({ task: { fake: { responses: [{ error: 'auth' }, { text: DIFF }] } } });
+  try {
+    const e = await rejection(async () => {
+      await routeStep.run(s.ctx, {});
+      await budgetStep.run(s.ctx, {});
+      await proposeStep.run(s.ctx, {});
+    });
+    assert.is((e as PipeError).code, 'E_PROVIDER_CONFIG');
+    assert.is((e as PipeError).exitCode, 2);
+    assert.match((e as Error).message, /fake rejected the credentials for role general_builder/);
+    assert.is((await s.ledger.entries({ runId: 'run-test' }))[0].status, 'failed');
   } finally {
     await teardown(s);
   }
