@@ -38,6 +38,8 @@ function assertGlobsMatch(dir: string): { allowed: string[]; validators: string[
 
 test('top-level package with unittest: init finds intervals/ and unittest, the baseline passes; validate, plan and run work as written', () => {
   const dir = fixtureRepo('py-toplevel-unittest');
+  // A virtualenv nobody ignored: its packages and conftest files are not the project's.
+  writeFiles(dir, { 'venv/lib/python3.11/site-packages/_pytest/conftest.py': '', 'venv/lib/python3.11/site-packages/six/__init__.py': '' });
   const out = init(dir);
   assert.is(out.project_kind, 'python');
   assert.equal(out.projects[0].sources, ['intervals']);
