@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'E_YAML'
   | 'E_SCHEMA'
   | 'E_CONFIG'
+  | 'E_ENVIRONMENT'
   | 'E_EXPRESSION'
   | 'E_PROVIDER_CONFIG'
   | 'E_PRICING'
@@ -43,6 +44,8 @@ const DEFAULT_EXIT: Record<ErrorCode, number> = {
   E_YAML: EXIT.badInput,
   E_SCHEMA: EXIT.badInput,
   E_CONFIG: EXIT.badInput,
+  // The validators cannot test this repository here (found by the baseline, before any call).
+  E_ENVIRONMENT: EXIT.badInput,
   E_EXPRESSION: EXIT.badInput,
   E_PROVIDER_CONFIG: EXIT.badInput,
   E_PRICING: EXIT.badInput,

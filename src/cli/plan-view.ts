@@ -3,6 +3,8 @@
 import type { RunOutcome } from '../runner/runner.js';
 import type { Session } from './session.js';
 import { usd } from './progress.js';
+import { describeBaseline } from './baseline.js';
+import type { BaselineReport } from '../validation/baseline/types.js';
 import type { UserWork } from '../context/user-work.js';
 
 export interface PlanJson {
@@ -22,7 +24,36 @@ export interface PlanJson {
   /** The user's uncommitted work inside allowed_files, and whether `pipe run` would stop before the call. */
   user_work: { has_commit: boolean; dirty_files: string[]; protected_files: string[]; run_would_stop: { code: string; exit_code: number; message: string } | null };
   policy?: unknown;
+  /** The validators on the unchanged tree (null with --no-baseline or validation.baseline: off). */
+  baseline: BaselinePlanView | null;
   [key: string]: unknown;
+}
+
+export interface BaselinePlanView {
+  status: string;
+  cached: boolean;
+  summary: string;
+  tree: string | null;
+  cache_file: string | null;
+  python_path: string[];
+  imports: BaselineReport['imports'];
+  warnings: string[];
+  validators: { name: string; status: string; failures: { id: string; test: string | null; message: string }[]; duration_ms: number }[];
+}
+
+export function baselinePlanView(report: BaselineReport | null): BaselinePlanView | null {
+  if (!report) return null;
+  return {
+    status: report.status,
+    cached: report.cached,
+    summary: describeBaseline(report),
+    tree: report.tree,
+    cache_file: report.cache_file,
+    python_path: report.python_path,
+    imports: report.imports,
+    warnings: report.warnings,
+    validators: report.validators.map((v) => ({ name: v.name, status: v.status, duration_ms: v.duration_ms, failures: v.failures.map((f) => ({ id: f.id, test: f.test ?? null, message: f.message })) })),
+  };
 }
 
 const stepView = (s: { id: string; uses: string; if?: string; on_fail?: unknown; with?: unknown }) => ({
@@ -33,7 +64,7 @@ const stepView = (s: { id: string; uses: string; if?: string; on_fail?: unknown;
   ...(s.on_fail ? { on_fail: s.on_fail } : {}),
 });
 
-export function planJson(session: Session, outcome: RunOutcome, withPolicy: boolean, userWork: UserWork, wouldStop: { code: string; exitCode: number; message: string } | null): PlanJson {
+export function planJson(session: Session, outcome: RunOutcome, withPolicy: boolean, userWork: UserWork, wouldStop: { code: string; exitCode: number; message: string } | null, baseline: BaselineReport | null = null): PlanJson {
   const outputs: Record<string, Record<string, unknown> | null> = {};
   for (const st of outcome.state.steps) outputs[st.uses] = st.output;
   return {
@@ -56,6 +87,8 @@ export function planJson(session: Session, outcome: RunOutcome, withPolicy: bool
     budget: outputs.budget ?? null,
     steps: outcome.state.steps.map((s) => ({ id: s.id, status: s.status, message: s.message })),
     error: outcome.state.error,
+    baseline: baselinePlanView(baseline),
+    baseline_note: baseline ? null : (session.task.validators ?? []).filter((v) => v !== 'patch-safety').length ? 'skipped (--no-baseline or validation.baseline: off): attempts are judged without it' : 'none: the task names no validators',
     user_work: {
       has_commit: userWork.hasCommit,
       dirty_files: userWork.dirty,
@@ -110,6 +143,19 @@ export function renderPlan(plan: PlanJson): string {
     if (w.dirty_files.length > 30) lines.push(`    … ${w.dirty_files.length - 30} more`);
   }
   if (w.run_would_stop) lines.push(`  pipe run would stop before the call (exit ${w.run_would_stop.exit_code}): ${w.run_would_stop.message}`);
+  const base = plan.baseline;
+  if (base) {
+    lines.push(`  ${base.summary}`);
+    if (base.python_path.length) lines.push(`            PYTHONPATH first: ${base.python_path.join(', ')}`);
+    for (const i of base.imports) lines.push(`            ${i.package} imported from ${i.origin ?? '(not found)'}${i.inside_repo ? '' : '  ← outside the repository'}`);
+    for (const v of base.validators) {
+      for (const f of v.failures.slice(0, 5)) lines.push(`    pre-existing [${v.name}] ${(f.test ?? f.message).split('\n')[0].slice(0, 160)}`);
+      if (v.failures.length > 5) lines.push(`    … ${v.failures.length - 5} more in ${v.name}`);
+    }
+    for (const w of base.warnings) lines.push(`  warning: ${w}`);
+  } else {
+    lines.push(`  baseline  ${plan.baseline_note ?? 'none'}`);
+  }
   const blocked = plan.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   if (blocked) lines.push(`  ${blocked.status}: ${blocked.id}: ${blocked.message ?? ''}`);
   if (blocked && r && typeof r.role !== 'string' && typeof r.hint === 'string') lines.push(`  hint: ${r.hint}`);

@@ -3,6 +3,7 @@ import { taskArgs, taskFlags } from '../cli/task-flags.js';
 import { PipeCommand } from '../cli/base.js';
 import { openSession, runOptionsFor } from '../cli/session.js';
 import { createCliServices } from '../cli/run-services.js';
+import { baselineFlag, prepareBaseline } from '../cli/baseline.js';
 import { renderRunSummary, runResultJson, type RunResultJson } from '../cli/summary.js';
 import { recoverRuns } from '../patch/workspace.js';
 import { runCommand } from '../exec/run.js';
@@ -21,6 +22,7 @@ const UNSCRIPTED_NOTE =
 
 interface RunFlags {
   'dry-run': boolean;
+  baseline?: boolean;
   approve?: string[];
   quiet: boolean;
   verbose: boolean;
@@ -39,6 +41,7 @@ export default class Run extends PipeCommand {
   static override args = taskArgs;
   static override flags = {
     ...taskFlags,
+    ...baselineFlag,
     'dry-run': Flags.boolean({ description: 'everything up to the provider call: no call, no writes to the repo' }),
     approve: Flags.string({ description: 'approve calls to a role that needs manual approval (repeatable)', multiple: true }),
     quiet: Flags.boolean({ char: 'q', description: 'no progress lines, only the result' }),
@@ -74,6 +77,8 @@ export default class Run extends PipeCommand {
     // After recovery (an interrupted run's leftovers are not the user's work), before any call.
     const userWork = await checkBeforeCall(session, runCommand, { strict });
     if (userWork.protected.length) this.note(`left out of what the model may change (your uncommitted work): ${userWork.protected.join(', ')}`);
+    // Before any model call: the validators on the unchanged tree (exit 2 when they cannot test).
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline, note: (l) => (json || flags.quiet ? undefined : process.stderr.write(`${l}\n`)) });
     const cli = createCliServices(session, { json, quiet: flags.quiet, verbose: flags.verbose });
     let outcome;
     try {
@@ -85,6 +90,7 @@ export default class Run extends PipeCommand {
         userWork: userWork.protected,
         handleSignals: true,
         services: cli.services,
+        baseline: baseline ?? undefined,
       });
     } finally {
       await cli.close();

@@ -7,6 +7,7 @@ import { PipeError } from '../errors.js';
 import { secretNamesIn } from '../exec/env.js';
 import { PARSERS, type ParserName } from '../exec/validators/index.js';
 import type { Policy } from '../types/generated/index.js';
+import { pythonImportRoots, repoValidatorEnv } from './repo-env.js';
 
 export type ValidatorCost = 'cheap' | 'normal' | 'expensive';
 
@@ -49,6 +50,7 @@ export function resolveValidatorSpecs(policy: Policy, names: readonly string[], 
     });
   }
   const allowed = policy.safety?.allowed_executables ?? [];
+  const roots = names.length ? pythonImportRoots(repo, policy) : [];
   const seen = new Set<string>();
   const specs: ValidatorSpec[] = [];
   for (const name of names) {
@@ -78,7 +80,7 @@ export function resolveValidatorSpecs(policy: Policy, names: readonly string[], 
       timeoutMs: Math.round((v.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000),
       parser,
       cwd: cwd === '.' ? '' : cwd.replace(/\/$/, ''),
-      env: { ...(v.env ?? {}) },
+      env: repoValidatorEnv(repo, roots, { ...(v.env ?? {}) }),
       cost: v.cost ?? 'normal',
       maxOutputBytes: v.max_output_bytes ?? DEFAULT_MAX_OUTPUT,
     });
