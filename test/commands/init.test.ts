@@ -45,7 +45,8 @@ test('top-level package with unittest: init finds intervals/ and unittest, the b
   assert.equal(out.projects[0].sources, ['intervals']);
   assert.is(out.projects[0].runner, 'unittest');
   assert.equal(out.validators, ['unittest']);
-  assert.equal(out.baseline.map((b: { name: string; status: string }) => [b.name, b.status]), [['unittest', 'passed']]);
+  assert.equal(out.baseline.validators.map((b: { name: string; status: string }) => [b.name, b.status]), [['unittest', 'passed']]);
+  assert.equal(out.python_path, ['.']);
   assert.equal(assertGlobsMatch(dir).allowed, ['intervals/**/*.py', 'tests/**/*.py']);
   const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
   assert.equal(policy.validators.unittest, { argv: ['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], timeout_s: 300, parser: 'unittest', cost: 'expensive' });
@@ -64,7 +65,7 @@ test('top-level package with unittest: init finds intervals/ and unittest, the b
   assert.not.ok(existsSync(join(dir, '.pipe', 'runs')), 'a dry run writes no records');
 });
 
-test('src layout: the package under src/, tests from testpaths, PYTHONPATH=src so the repository code is tested', () => {
+test('src layout: the package under src/, tests from testpaths, src first on PYTHONPATH so the repository code is tested', () => {
   const dir = fixtureRepo('py-src-layout');
   const out = init(dir, '--no-baseline');
   assert.is(out.baseline, null);
@@ -72,7 +73,7 @@ test('src layout: the package under src/, tests from testpaths, PYTHONPATH=src s
   assert.equal(out.validators, ['pytest']);
   assert.equal(assertGlobsMatch(dir).allowed, ['src/textkit/**/*.py', 'tests/**/*.py']);
   const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
-  assert.equal(policy.validators.pytest.env, { PYTHONPATH: 'src' });
+  assert.equal(policy.validation, { python_path: ['src'] });
 });
 
 test('monorepo folder: one project per folder, validators run in their folder, and both pass as the baseline', () => {
@@ -81,7 +82,8 @@ test('monorepo folder: one project per folder, validators run in their folder, a
   assert.is(out.project_kind, 'mixed');
   assert.equal(out.projects.map((p: { dir: string; runner: string }) => [p.dir, p.runner]), [['services/api', 'pytest'], ['web', 'node-test']]);
   assert.equal(out.validators, ['pytest-services-api', 'node-test-web']);
-  assert.equal(out.baseline.map((b: { status: string }) => b.status), ['passed', 'passed']);
+  assert.equal(out.baseline.validators.map((b: { status: string }) => b.status), ['passed', 'passed']);
+  assert.equal(out.python_path, ['services/api']);
   assert.equal(assertGlobsMatch(dir).allowed, ['services/api/api/**/*.py', 'services/api/tests/**/*.py', 'web/src/**/*.js', 'web/test/**/*.js']);
   const plan = runCli(['plan', 'tasks/example.yaml', '--json'], { cwd: dir });
   assert.is(plan.code, 0, plan.stdout + plan.stderr);
