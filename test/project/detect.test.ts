@@ -175,6 +175,18 @@ test('the example task fits one call: everything, else the code without tests, e
   assert.match(named.note ?? '', /names its first 2 files/);
 });
 
+test('a Node project with .py files only among its test fixtures is no Python project', () => {
+  const { profile } = read({
+    'package.json': JSON.stringify({ name: 'tool', bin: { tool: './bin/run.js' }, scripts: { test: 'node test/run.mjs' } }),
+    'bin/run.js': '',
+    'test/run.mjs': '',
+    'test/fixtures/py/tests/test_core.py': 'import unittest\n',
+    'test/fixtures/py/pkg/__init__.py': '',
+  });
+  assert.is(profile.kind, 'node');
+  assert.equal(profile.projects.map((p) => [p.language, p.runner]), [['node', 'npm-test']]);
+});
+
 test('nothing recognisable: one generic glob and a note', () => {
   const { profile, globs, validators } = read({ 'notes.md': 'x\n' });
   assert.is(profile.kind, 'generic');
