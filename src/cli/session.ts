@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
+import { chooseSandbox, unsandboxedWarning, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
@@ -35,6 +36,18 @@ export interface Session {
   provider: ProviderName;
   ledgerLocation: string;
   project: string;
+  /** The sandbox validators run in (decided here, so `required` fails before any model call). */
+  sandbox: SandboxChoice;
+}
+
+let warnedUnsandboxed = false;
+
+/** `auto` without a sandbox: one warning per process, on stderr. */
+function warnOnce(choice: SandboxChoice, hasValidators: boolean): void {
+  const warning = unsandboxedWarning(choice);
+  if (!warning || !hasValidators || warnedUnsandboxed) return;
+  warnedUnsandboxed = true;
+  process.stderr.write(`warning: ${warning}\n`);
 }
 
 /** The repository root containing `dir`, or a clear error when it is not a git work tree. */
@@ -85,6 +98,8 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
   await preflightValidators(task, policy, repo, env);
+  const sandbox = await chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: env.PATH });
+  warnOnce(sandbox, (task.validators ?? []).length > 0);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
   const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', {
@@ -109,6 +124,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
     provider,
     ledgerLocation: config.ledger ?? '.pipe/ledger.sqlite',
     project: config.project ?? 'default',
+    sandbox,
   };
 }
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EXIT, PipeError, isPipeError, type ErrorCode } from '../errors.js';
 import { runCommand } from '../exec/run.js';
+import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import { EventLog, FolderRecords, NoRecords, ensurePipeIgnored, runsDir, writeFileAtomic } from '../records/writer.js';
 import { redactValue } from '../records/redact.js';
 import { closeJournal, type JournalHandle } from '../patch/workspace.js';
@@ -123,8 +124,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   let currentStep: string | null = null;
   const maxAttempts = options.task.max_attempts ?? 3;
 
+  const exec = options.services?.exec ?? runCommand;
+  let sandbox: Promise<SandboxChoice> | null = null;
   const services: RunServices = {
-    exec: options.services?.exec ?? runCommand,
+    exec,
     clock,
     events,
     records,
@@ -132,6 +135,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     approve: options.services?.approve ?? (async () => false),
     ledger: options.services?.ledger ?? (() => missingServiceError('ledger')),
     provider: options.services?.provider ?? (() => missingServiceError('provider')),
+    sandbox:
+      options.services?.sandbox ??
+      (() => (sandbox ??= chooseSandbox((options.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH }))),
   };
 
   const state = (): RunState => {

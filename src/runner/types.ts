@@ -3,6 +3,7 @@
 // every side effect through `ctx.services`.
 import type { ErrorCode } from '../errors.js';
 import type { Exec } from '../exec/run.js';
+import type { SandboxChoice } from '../exec/sandbox/types.js';
 import type { Ledger } from '../budget/types.js';
 import type { ProposalText, ProviderName, RoleProvider } from '../providers/contract.js';
 import type { Reservation } from '../budget/types.js';
@@ -98,6 +99,8 @@ export interface RunServices {
   ledger(): Promise<Ledger>;
   /** The provider for a role's provider name (fake replays the task's script in order). */
   provider(name: ProviderName): RoleProvider;
+  /** The sandbox validators run in (decided once per run; `required` without one throws E_CONFIG). Absent: decided from the policy. */
+  sandbox?(): Promise<SandboxChoice>;
 }
 
 export interface RunInfo {
