@@ -28,7 +28,7 @@ export default class Plan extends PipeCommand {
     const userWork = await checkBeforeCall(session, runCommand, { strict: false });
     const stop = !userWork.hasCommit ? noCommitError(session.repo) : allAllowedDirty(userWork) ? allDirtyError(userWork) : null;
     // A run that would stop before the call (no commit, every allowed file dirty) would not reach the baseline either.
-    const baseline = await prepareBaseline(session, { enabled: flags.baseline && stop === null, note: () => undefined });
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline && stop === null, readOnly: true, note: () => undefined });
     const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
     let outcome;
     try {

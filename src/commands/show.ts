@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
 import { findRepoRoot } from '../cli/session.js';
 import { redact } from '../records/redact.js';
-import { finalPatch, readRun, type AttemptView, type RunDetail } from '../records/history.js';
+import { finalPatch, readRun, type AttemptDetail, type RunDetail } from '../records/history.js';
 import type { RunState } from '../records/types.js';
 import { PipeError } from '../errors.js';
+import { formatUsd as money } from '../budget/money.js';
 
 /** state.json, with `attempts` (a count there) replaced by the attempts themselves; the count is `attempt_count`. */
 export type ShowResult = Omit<RunState, 'attempts'> & {
-  attempts: AttemptView[];
+  attempts: AttemptDetail[];
   attempt_count: number;
   cost_by_role: Record<string, number>;
   paths: RunDetail['paths'];
@@ -20,9 +21,6 @@ export type ShowResult = Omit<RunState, 'attempts'> & {
   validator_logs: string[];
 };
 
-function money(usd: number): string {
-  return `$${usd.toFixed(4)}`;
-}
 
 export function renderRun(d: RunDetail): string {
   const s = d.state;
