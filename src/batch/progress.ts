@@ -2,8 +2,7 @@
 // and one line per running task (step, attempt, spend), redrawn in place. Otherwise
 // plain lines: a task starting, a step that did not succeed, a task ending. Nothing
 // with --json or --quiet.
-import { usd } from '../cli/progress.js';
-import { formatUsd } from '../budget/limits.js';
+import { formatUsd } from '../budget/money.js';
 import type { Progress } from '../runner/types.js';
 import type { BatchTaskRecord } from './types.js';
 
@@ -28,10 +27,10 @@ export interface BatchView {
 /** The TTY frame for a view: the header, then one line per running task (pure, for tests). */
 export function renderFrame(view: BatchView, columns = 100): string[] {
   columns = Math.max(20, columns);
-  const limit = view.limitUsd !== null ? ` of ${usd(view.limitUsd)}` : '';
-  const header = `batch ${view.batchId} · ${view.done}/${view.total} done · ${view.running.length} running · ${view.queued} queued · spent ${usd(view.spentUsd)}${limit}`;
+  const limit = view.limitUsd !== null ? ` of ${formatUsd(view.limitUsd)}` : '';
+  const header = `batch ${view.batchId} · ${view.done}/${view.total} done · ${view.running.length} running · ${view.queued} queued · spent ${formatUsd(view.spentUsd)}${limit}`;
   const lines = [header];
-  for (const t of view.running) lines.push(`  ${t.taskId} · attempt ${t.attempt} · ${t.step ?? 'starting'} · ${usd(t.spentUsd)}`);
+  for (const t of view.running) lines.push(`  ${t.taskId} · attempt ${t.attempt} · ${t.step ?? 'starting'} · ${formatUsd(t.spentUsd)}`);
   return lines.map((l) => (l.length > columns ? `${l.slice(0, columns - 1)}…` : l));
 }
 

@@ -11,6 +11,7 @@ import { prepareBaseline } from '../cli/baseline.js';
 import { createProviderFactory } from '../providers/index.js';
 import { executeRun, newRunId, type RunOutcome } from '../runner/runner.js';
 import { batchDir } from './journal.js';
+import { ensurePipeIgnored, runsDir } from '../records/writer.js';
 import type { BatchProgress } from './progress.js';
 import { TASK_EXIT, type BatchJournal, type BatchTaskRecord, type TaskStatus } from './types.js';
 import { commitToBranch, createWorktree, removeWorktree, unlockWorktree, writePatch } from './worktrees.js';
@@ -82,10 +83,12 @@ export async function runBatchTask(ctx: TaskRunContext, session: Session, record
     // As `pipe run` does: the validators on the unchanged tree (here the worktree at the batch's commit) first.
     const progress = ctx.progress.forTask(record.task_id);
     const baseline = await prepareBaseline({ ...session, repo: worktree }, { enabled: journal.settings.baseline ?? undefined, note: (line) => progress.note(line.trim()), signal: ctx.signal });
+    ensurePipeIgnored(journal.repo);
     outcome = await executeRun({
       ...runOptionsFor(session),
       repo: worktree,
-      recordsRoot: journal.repo,
+      // Records go to the main repository's .pipe/runs, so `pipe runs` and `pipe show` find them there.
+      recordsRoot: runsDir(journal.repo),
       runId,
       batch: { id: journal.batch_id, ...(journal.settings.max_cost_usd !== null ? { maxCostUsd: journal.settings.max_cost_usd } : {}) },
       signal: ctx.signal,

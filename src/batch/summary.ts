@@ -1,6 +1,6 @@
 // The end of a batch: the table people read (task, outcome, attempts, spend, branch)
 // and the one JSON document `pipe batch --json` prints.
-import { formatUsd } from '../budget/limits.js';
+import { formatUsd } from '../budget/money.js';
 import type { BatchJournal, BatchStatus, BatchTaskRecord } from './types.js';
 import { TASK_EXIT } from './types.js';
 

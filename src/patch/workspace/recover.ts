@@ -8,20 +8,11 @@ import { markRunInterrupted, runningPid } from '../../records/interrupted.js';
 import { existsSync } from 'node:fs';
 import { readJournal, writeJournal, type JournalDoc } from './journal.js';
 import { restoreFromJournal } from './restore.js';
+import { isProcessAlive } from '../../records/process-alive.js';
 
 export interface RecoveredRun {
   run_id: string;
   restored: string[];
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function repoRoot(repo: string, exec: Exec): Promise<string> {
@@ -62,10 +53,10 @@ export async function recoverRuns(repo: string, exec: Exec, options: { force?: b
     if (!doc || doc.state !== 'open') {
       // Killed before apply (no journal): nothing to restore, but its record must not say "running" forever.
       const pid = runningPid(dir);
-      if (pid !== null && pid !== process.pid && !pidAlive(pid)) markRunInterrupted(dir, []);
+      if (pid !== null && pid !== process.pid && !isProcessAlive(pid)) markRunInterrupted(dir, []);
       continue;
     }
-    if (!options.force && (doc.pid === process.pid || pidAlive(doc.pid))) continue;
+    if (!options.force && (doc.pid === process.pid || isProcessAlive(doc.pid))) continue;
     // A batch task's journal names its own worktree (under .pipe/worktrees/); every other one this repository.
     const tree = journalTree(doc.repo, root);
     const restored = tree ? await restoreFromJournal(doc, journalPath, tree) : await closeOrphanJournal(doc, journalPath);

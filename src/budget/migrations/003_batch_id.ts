@@ -1,4 +1,4 @@
-// Version 2: which `pipe batch` a row belongs to (null outside a batch), so a batch's
+// Version 3: which `pipe batch` a row belongs to (null outside a batch), so a batch's
 // own limit (policy batch.max_cost_usd, --max-cost) is checked in the same reserve
 // transaction as the project, role and task limits, on every machine sharing the ledger.
 import type { Knex } from 'knex';
