@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'E_YAML'
   | 'E_SCHEMA'
   | 'E_CONFIG'
+  | 'E_ENVIRONMENT'
   | 'E_EXPRESSION'
   | 'E_PROVIDER_CONFIG'
   | 'E_PRICING'
@@ -25,6 +26,7 @@ export type ErrorCode =
   | 'E_CONTRACT'
   | 'E_PATCH_UNSAFE'
   | 'E_DIRTY_FILES'
+  | 'E_NO_COMMIT'
   | 'E_REPO_BUSY'
   | 'E_APPLY'
   | 'E_VALIDATION'
@@ -42,6 +44,8 @@ const DEFAULT_EXIT: Record<ErrorCode, number> = {
   E_YAML: EXIT.badInput,
   E_SCHEMA: EXIT.badInput,
   E_CONFIG: EXIT.badInput,
+  // The validators cannot test this repository here (found by the baseline, before any call).
+  E_ENVIRONMENT: EXIT.badInput,
   E_EXPRESSION: EXIT.badInput,
   E_PROVIDER_CONFIG: EXIT.badInput,
   E_PRICING: EXIT.badInput,
@@ -51,6 +55,7 @@ const DEFAULT_EXIT: Record<ErrorCode, number> = {
   E_CONTRACT: EXIT.failed,
   E_PATCH_UNSAFE: EXIT.refused,
   E_DIRTY_FILES: EXIT.refused,
+  E_NO_COMMIT: EXIT.badInput,
   E_REPO_BUSY: EXIT.refused,
   E_APPLY: EXIT.failed,
   E_VALIDATION: EXIT.failed,

@@ -97,7 +97,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   if (problems.length) {
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
-  preflightValidators(task, policy, repo);
+  await preflightValidators(task, policy, repo, env);
   const sandbox = await chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: env.PATH });
   warnOnce(sandbox, (task.validators ?? []).length > 0);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).

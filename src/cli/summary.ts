@@ -26,8 +26,44 @@ export interface RunResultJson {
   steps: { id: string; uses: string; attempt: number; status: string; message: string | null }[];
   /** How each attempt's answer was read: format, note, normalisations, refusal. */
   answers: AnswerView[];
+  /** The last validated attempt against the baseline (FAIL_TO_PASS, PASS_TO_PASS, pre-existing), or null without one. */
+  baseline: BaselineResultJson | null;
   [key: string]: unknown;
 }
+
+export interface BaselineResultJson {
+  attempt: number;
+  mode: string;
+  accepted: boolean;
+  fail_to_pass: string[];
+  pass_to_fail: string[];
+  pre_existing: string[];
+  pass_to_pass: { validators: string[]; tests: string[] };
+  targets: { target: string; status: string }[];
+  reasons: string[];
+}
+
+const refName = (r: { test?: string | null; message: string }) => r.test ?? r.message.split('\n')[0].slice(0, 200);
+
+/** The last attempt that was judged against the baseline. */
+export function baselineResult(outcome: RunOutcome): BaselineResultJson | null {
+  const a = [...outcome.work.attempts].reverse().find((x) => x.baseline);
+  if (!a?.baseline) return null;
+  const b = a.baseline;
+  return {
+    attempt: a.attempt,
+    mode: b.mode,
+    accepted: b.accepted,
+    fail_to_pass: b.fail_to_pass.map(refName),
+    pass_to_fail: b.pass_to_fail.map(refName),
+    pre_existing: b.pre_existing.map(refName),
+    pass_to_pass: b.pass_to_pass,
+    targets: b.targets,
+    reasons: b.reasons,
+  };
+}
+
+const list = (xs: string[], n = 5) => `${xs.slice(0, n).join(', ')}${xs.length > n ? `, … ${xs.length - n} more` : ''}`;
 
 export function costByRole(outcome: RunOutcome): Record<string, number> {
   const byRole: Record<string, number> = {};
@@ -72,6 +108,7 @@ export function runResultJson(outcome: RunOutcome): RunResultJson {
     label: runLabel(outcome),
     steps,
     answers: answersOfRun(s.steps),
+    baseline: baselineResult(outcome),
     ...(s.dry_run ? { plan: { route: lastOutputs.route ?? null, budget: lastOutputs.budget ?? null } } : {}),
   };
 }
@@ -99,6 +136,14 @@ export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean
   if (lastAnswer?.format && !s.dry_run) {
     const kinds = [...new Set(lastAnswer.normalisations.map((n) => n.kind))];
     rows.push(['answer', `${lastAnswer.format.replace('_', ' ')}${kinds.length ? `, normalised: ${kinds.join(', ')} (pipe show ${s.run_id})` : ''}`]);
+  }
+  const base = baselineResult(outcome);
+  if (base) {
+    rows.push(['baseline', `${base.fail_to_pass.length} fixed, ${base.pass_to_fail.length} new, ${base.pre_existing.length} pre-existing (attempt ${base.attempt}${base.mode === 'targets' ? ', judged by targets' : ''})`]);
+    if (base.fail_to_pass.length) rows.push(['fixed', list(base.fail_to_pass)]);
+    if (base.pass_to_fail.length) rows.push(['new', list(base.pass_to_fail)]);
+    if (base.pre_existing.length) rows.push(['left', `${list(base.pre_existing)} (failed before the run too; not charged)`]);
+    for (const t of base.targets.filter((x) => x.status !== 'passed')) rows.push(['target', `${t.target}: ${t.status}`]);
   }
   if (s.records_dir) rows.push(['records', relative(process.cwd(), s.records_dir) || s.records_dir]);
   if (outcome.stoppedBefore) rows.push(['stopped', `before ${outcome.stoppedBefore} (dry run: no provider call, nothing written)`]);

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
 import { findRepoRoot } from '../cli/session.js';
 import { redact } from '../records/redact.js';
@@ -15,6 +16,8 @@ export type ShowResult = Omit<RunState, 'attempts'> & {
   paths: RunDetail['paths'];
   convergence: RunDetail['convergence'];
   escalation: RunDetail['escalation'];
+  baseline: RunDetail['baseline'];
+  validator_logs: string[];
 };
 
 function money(usd: number): string {
@@ -47,6 +50,16 @@ export function renderRun(d: RunDetail): string {
     if (a.answer?.refusal) lines.push(`    refused (${a.answer.refusal.code}): ${redact(a.answer.refusal.message.split('\n')[0]).slice(0, 300)}`);
     for (const r of a.reasons) lines.push(`    why: ${r}`);
     if (a.passed_validators.length || a.failed_validators.length) lines.push(`    validators passed: ${a.passed_validators.join(', ') || 'none'}; failed: ${a.failed_validators.join(', ') || 'none'}`);
+    if (a.baseline) {
+      const b = a.baseline;
+      const names = (xs: { test: string | null; message: string }[]) => xs.slice(0, 10).map((x) => x.test ?? x.message.split('\n')[0].slice(0, 120)).join(', ') + (xs.length > 10 ? `, … ${xs.length - 10} more` : '');
+      lines.push(`    baseline (${b.mode}): ${b.accepted ? 'accepted' : 'not accepted'}`);
+      if (b.fail_to_pass.length) lines.push(`      FAIL_TO_PASS: ${names(b.fail_to_pass)}`);
+      if (b.pass_to_fail.length) lines.push(`      PASS_TO_FAIL (new): ${names(b.pass_to_fail)}`);
+      if (b.pre_existing.length) lines.push(`      pre-existing (not charged): ${names(b.pre_existing.map((f) => ({ test: f.test ?? null, message: f.message })))}`);
+      lines.push(`      PASS_TO_PASS: validators ${b.pass_to_pass.validators.join(', ') || 'none'}${b.pass_to_pass.tests.length ? `; ${b.pass_to_pass.tests.length} test(s)` : ''}`);
+      for (const t of b.targets) lines.push(`      target ${t.target}: ${t.status}`);
+    }
     for (const f of a.failures.slice(0, 10)) lines.push(`    - [${f.validator} ${f.category}] ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message.split('\n')[0].slice(0, 160)}`);
     if (a.failures.length > 10) lines.push(`    - … ${a.failures.length - 10} more`);
   }
@@ -54,11 +67,18 @@ export function renderRun(d: RunDetail): string {
   lines.push('', 'cost by role:');
   if (!roles.length) lines.push('  (no provider calls)');
   for (const [role, usd] of roles.sort()) lines.push(`  ${role.padEnd(26)} ${money(usd)}`);
+  if (d.baseline) {
+    const b = d.baseline as { status?: string; cached?: boolean; tree?: string | null; validators?: { name: string; status: string; failures: unknown[] }[]; warnings?: string[] };
+    lines.push('', `baseline: ${b.status ?? '-'}${b.cached ? ' (cached)' : ''}${b.tree ? `  tree ${b.tree.slice(0, 10)}` : ''}`);
+    for (const v of b.validators ?? []) lines.push(`  ${v.name.padEnd(16)} ${v.status.padEnd(8)} ${v.failures.length} failure(s) before the run`);
+    for (const w of b.warnings ?? []) lines.push(`  warning: ${w}`);
+  }
   const reviewer = (d.escalation?.reviewer ?? null) as { status?: string; role?: string | null } | null;
   if (reviewer) lines.push('', `escalation: reviewer ${reviewer.role ?? '-'} ${reviewer.status ?? ''}`);
   lines.push('', 'records:');
   lines.push(`  folder       ${d.paths.records_dir}`);
   for (const p of d.paths.patches) lines.push(`  patch        ${p}`);
+  if (d.validator_logs.length) lines.push(`  validators   ${d.validator_logs.length} output log(s) under validators/ (pipe show ${s.run_id} --validators)`);
   for (const [name, p] of [['convergence', d.paths.convergence], ['escalation', d.paths.escalation], ['diagnosis', d.paths.diagnosis], ['journal', d.paths.journal]] as const) {
     if (p) lines.push(`  ${name.padEnd(12)} ${p}`);
   }
@@ -67,16 +87,17 @@ export function renderRun(d: RunDetail): string {
 
 export default class Show extends PipeCommand {
   static override summary = "Show one run's record: timeline of steps, attempts, verdicts, cost by role, paths to patches and packets.";
-  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff'];
+  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff', '<%= config.bin %> show <run-id> --validators'];
   static override args = {
     run_id: Args.string({ description: 'run id, or a unique prefix of one', required: true }),
   };
   static override flags = {
     repo: Flags.string({ description: 'repository root (default: current folder)' }),
     diff: Flags.boolean({ description: 'print the final applied patch (the last attempt-N.patch), raw' }),
+    validators: Flags.boolean({ description: "print every validator's kept output (baseline and each attempt)" }),
   };
 
-  async run(): Promise<ShowResult | { run_id: string; patch: string }> {
+  async run(): Promise<ShowResult | { run_id: string; patch: string } | { run_id: string; validators: { file: string; output: string }[] }> {
     const { args, flags } = await this.parse(Show);
     const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
     const detail = await readRun(repo, args.run_id);
@@ -85,6 +106,12 @@ export default class Show extends PipeCommand {
       if (patch === null) throw new PipeError('E_NOT_FOUND', `run '${detail.state.run_id}' wrote no patch`, { hint: 'a run that stopped before apply has no attempt-N.patch' });
       if (!this.jsonEnabled()) process.stdout.write(redact(patch));
       return { run_id: detail.state.run_id, patch };
+    }
+    if (flags.validators) {
+      const logs = detail.validator_logs.map((file) => ({ file, output: redact(readFileSync(join(detail.paths.records_dir, file), 'utf8')) }));
+      if (!logs.length) throw new PipeError('E_NOT_FOUND', `run '${detail.state.run_id}' kept no validator output`, { hint: 'validators run after apply (and before the first call, as the baseline); this run reached neither' });
+      if (!this.jsonEnabled()) for (const l of logs) process.stdout.write(`==> ${l.file} <==\n${l.output}${l.output.endsWith('\n') ? '' : '\n'}\n`);
+      return { run_id: detail.state.run_id, validators: logs };
     }
     this.say(renderRun(detail));
     return {
@@ -96,6 +123,8 @@ export default class Show extends PipeCommand {
       paths: detail.paths,
       convergence: detail.convergence,
       escalation: detail.escalation,
+      baseline: detail.baseline,
+      validator_logs: detail.validator_logs,
     };
   }
 }

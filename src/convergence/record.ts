@@ -22,6 +22,8 @@ export interface ConvergenceFile {
     diff_bytes: number;
     lines_added: number;
     lines_removed: number;
+    /** FAIL_TO_PASS, PASS_TO_PASS, pre-existing failures: null when the run had no baseline. */
+    baseline: AttemptRecord['baseline'] | null;
   }[];
 }
 
@@ -44,6 +46,7 @@ export function convergenceFile(runId: string, thresholds: ConvergenceThresholds
       diff_bytes: a.diffBytes,
       lines_added: a.linesAdded,
       lines_removed: a.linesRemoved,
+      baseline: a.baseline ?? null,
     })),
   };
 }

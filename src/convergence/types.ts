@@ -29,4 +29,27 @@ export interface AttemptRecord {
   passedValidators: string[];
   failedValidators: string[];
   verdict?: Verdict;
+  /** Judged against the baseline (when the run has one): FAIL_TO_PASS, PASS_TO_PASS and the rest. */
+  baseline?: AttemptBaseline | null;
+}
+
+/** An attempt against the baseline; `failures` above are the charged ones. */
+export interface AttemptBaseline {
+  mode: 'targets' | 'default';
+  accepted: boolean;
+  reasons: string[];
+  fail_to_pass: TestRefView[];
+  pass_to_fail: TestRefView[];
+  fail_to_fail: TestRefView[];
+  pass_to_pass: { validators: string[]; tests: string[] };
+  targets: { target: string; status: string }[];
+  /** Failures left over from before, not charged to the patch. */
+  pre_existing: Failure[];
+}
+
+export interface TestRefView {
+  validator: string;
+  id: string;
+  test: string | null;
+  message: string;
 }

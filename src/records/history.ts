@@ -42,6 +42,8 @@ export interface AttemptView {
   verdict: string | null;
   reasons: string[];
   evidence: Record<string, unknown> | null;
+  /** Against the baseline: FAIL_TO_PASS, PASS_TO_FAIL, pre-existing, PASS_TO_PASS (null without a baseline). */
+  baseline: ConvergenceFile['attempts'][number]['baseline'];
   steps: { id: string; uses: string; status: string; duration_ms: number; message: string | null }[];
 }
 
@@ -53,6 +55,10 @@ export interface RunDetail {
   convergence: ConvergenceFile | null;
   escalation: Record<string, unknown> | null;
   diagnosis: string | null;
+  /** baseline.json: the validators on the unchanged tree, when the run had a baseline. */
+  baseline: Record<string, unknown> | null;
+  /** Validator output logs (records-dir-relative), baseline first, then by attempt. */
+  validator_logs: string[];
   paths: {
     records_dir: string;
     state: string;
@@ -259,10 +265,25 @@ function attemptViews(dir: string, state: RunState, events: RunEvent[], converge
       verdict,
       reasons: conv?.reasons ?? [],
       evidence: conv?.evidence ?? null,
+      baseline: conv?.baseline ?? null,
       steps: own.map((s) => ({ id: s.id, uses: s.uses, status: s.status, duration_ms: s.duration_ms, message: s.message })),
     });
   }
   return views;
+}
+
+/** validators/<baseline|attempt-N>/<name>.log, baseline first, then attempts in order. */
+function listValidatorLogs(dir: string): string[] {
+  const root = join(dir, 'validators');
+  if (!existsSync(root)) return [];
+  const stages = readdirSync(root).sort((a, b) => (a === 'baseline' ? -1 : b === 'baseline' ? 1 : Number(a.replace(/\D/g, '')) - Number(b.replace(/\D/g, ''))));
+  return stages.flatMap((stage) => {
+    try {
+      return readdirSync(join(root, stage)).filter((f) => f.endsWith('.log')).sort().map((f) => `validators/${stage}/${f}`);
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** One run's record; `runId` may be a unique prefix. Unknown → E_NOT_FOUND (exit 2). */
@@ -285,6 +306,7 @@ export async function readRun(repo: string, runId: string): Promise<RunDetail> {
     .sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]))
     .map((f) => join(dir, f));
   const at = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : null);
+  const validatorLogs = listValidatorLogs(dir);
   return {
     state: loaded.state,
     events,
@@ -293,6 +315,8 @@ export async function readRun(repo: string, runId: string): Promise<RunDetail> {
     convergence,
     escalation,
     diagnosis,
+    baseline: readJson<Record<string, unknown>>(join(dir, 'baseline.json')),
+    validator_logs: validatorLogs,
     paths: {
       records_dir: dir,
       state: join(dir, 'state.json'),

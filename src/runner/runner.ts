@@ -19,6 +19,8 @@ import { checkStepWith } from './with-check.js';
 import { decideAfterFailure } from './control.js';
 import { silentProgress, systemClock } from './services.js';
 import type { AttemptRecord } from '../convergence/types.js';
+import type { BaselineReport } from '../validation/baseline/types.js';
+import { formatValidatorLog, validatorLogPath } from '../validation/output-log.js';
 import type { ResolvedPipeline, ResolvedStep } from '../dsl/types.js';
 import type { ProviderName } from '../providers/contract.js';
 import type {
@@ -49,6 +51,10 @@ export interface RunOptions {
   /** An external abort (tests, embedding). */
   signal?: AbortSignal;
   services?: Partial<Omit<RunServices, 'records' | 'events'>>;
+  /** The baseline (src/validation/baseline), run before: recorded, and attempts are judged against it. */
+  baseline?: BaselineReport;
+  /** Files in allowed_files with the user's uncommitted work: named in the prompt, refused by the gate. */
+  userWork?: string[];
 }
 
 export interface RunOutcome {
@@ -105,7 +111,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   };
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
-  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, extra: {} };
+  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, userWork: [...(options.userWork ?? [])], extra: {} };
+  if (options.baseline?.status === 'ready') work.baseline = options.baseline;
   const stepsScope: StepContext['steps'] = {};
   const stepRecords: StepRecord[] = [];
   let retryHooks: (() => Promise<void>)[] = [];
@@ -294,6 +301,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   let stoppedBefore: string | null = null;
   let failure: { result: StepResult; step: ResolvedStep } | null = null;
   events.emit('run.start', { run_id: runId, task_id: options.task.id, pipeline: options.pipeline.name, provider: options.provider, dry_run: dryRun });
+  if (options.baseline && options.baseline.status !== 'off') await recordBaseline(options.baseline, records, events);
   events.setContext({ attempt });
   events.emit('attempt.start', { attempt });
   saveState();
@@ -390,6 +398,21 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   for (const [sig, handler] of signalHandlers) process.off(sig, handler);
   options.signal?.removeEventListener('abort', onExternalAbort);
   return { state: state(), exitCode, work, events, stoppedBefore };
+}
+
+/** baseline.json (without the output) and each validator's output under validators/baseline/. */
+async function recordBaseline(report: BaselineReport, records: FolderRecords | NoRecords, events: EventLog): Promise<void> {
+  const validators = report.validators.map(({ stdout: _o, stderr: _e, ...rest }) => ({ ...rest, log: validatorLogPath('baseline', rest.name) }));
+  await records.writeJson('baseline.json', { ...report, validators });
+  for (const v of report.validators) await records.writeText(validatorLogPath('baseline', v.name), formatValidatorLog(v));
+  events.emit('baseline', {
+    status: report.status,
+    cached: report.cached,
+    digest: report.digest,
+    validators: report.validators.map((v) => ({ name: v.name, status: v.status, failures: v.failures.length })),
+    failures: report.validators.reduce((n, v) => n + v.failures.length, 0),
+    warnings: report.warnings,
+  });
 }
 
 export type { StepStatus };

@@ -12,6 +12,7 @@ import type { AttemptRecord, VerdictName } from '../convergence/types.js';
 import type { EventSink, RunRecords } from '../records/types.js';
 import type { RoleName, RouteDecision } from '../routing/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
+import type { BaselineReport } from '../validation/baseline/types.js';
 
 export type StepStatus = 'succeeded' | 'failed' | 'blocked' | 'refused' | 'skipped' | 'escalated';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'blocked' | 'escalated' | 'refused';
@@ -54,6 +55,10 @@ export interface RunWork {
   escalationDepth: number;
   lastVerdict: VerdictName | null;
   diagnosis?: string;
+  /** The validators on the unchanged tree (status 'ready'), when the run has one: attempts are judged against it. */
+  baseline?: BaselineReport;
+  /** Files in allowed_files holding the user's uncommitted work, which no patch may touch (src/context/user-work.ts). */
+  userWork?: string[];
   /** Free space for step types added by users. */
   extra: Record<string, unknown>;
 }

@@ -17,6 +17,9 @@ import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/
 import type { StepContext, StepModule } from '../runner/types.js';
 import type { Failure } from '../validation/types.js';
 import type { ValidateWith } from '../types/generated/index.js';
+import { baselineSnapshots, judgeAgainstBaseline, type BaselineJudgement } from '../validation/baseline/index.js';
+import { formatValidatorLog, validatorLogPath } from '../validation/output-log.js';
+import type { AttemptBaseline } from '../convergence/types.js';
 
 const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'validate.with.schema.json'), 'utf8')) as Record<string, unknown>;
 
@@ -45,6 +48,26 @@ function summarise(outcomes: ValidatorOutcome[]): string {
   const skippedNote = skipped.length ? `; skipped: ${skipped.join(', ')}` : '';
   if (!failed.length) return `${ran} validator${ran === 1 ? '' : 's'} passed${skippedNote}`;
   return `${failed.length} of ${ran} validator${ran === 1 ? '' : 's'} failed (${failed.map((o) => `${o.name}: ${o.failures.length}`).join(', ')})${skippedNote}`;
+}
+
+const testName = (r: { test: string | null; message: string }) => r.test ?? r.message.split('\n')[0].slice(0, 200);
+
+function attemptBaseline(j: BaselineJudgement): AttemptBaseline {
+  return { mode: j.mode, accepted: j.accepted, reasons: j.reasons, fail_to_pass: j.fail_to_pass, pass_to_fail: j.pass_to_fail, fail_to_fail: j.fail_to_fail, pass_to_pass: j.pass_to_pass, targets: j.targets, pre_existing: j.pre_existing };
+}
+
+/** The step output's view: names, capped like the failures. */
+function baselineOutput(j: BaselineJudgement): Record<string, unknown> {
+  return {
+    mode: j.mode,
+    accepted: j.accepted,
+    fail_to_pass: j.fail_to_pass.slice(0, OUTPUT_FAILURE_CAP).map(testName),
+    pass_to_fail: j.pass_to_fail.slice(0, OUTPUT_FAILURE_CAP).map(testName),
+    pre_existing: j.pre_existing.slice(0, OUTPUT_FAILURE_CAP).map((f) => f.test ?? f.message.split('\n')[0].slice(0, 200)),
+    pre_existing_total: j.pre_existing.length,
+    pass_to_pass: { validators: j.pass_to_pass.validators, tests: j.pass_to_pass.tests.length },
+    targets: j.targets,
+  };
 }
 
 export const step: StepModule<ValidateWith> = {
@@ -79,6 +102,7 @@ export const step: StepModule<ValidateWith> = {
         note: o.note,
         failures: o.failures.length,
         failure_ids: o.failures.map((f) => f.id),
+        log: o.argv.length ? validatorLogPath(ctx.currentAttempt().attempt, o.name) : null,
         sandbox: o.sandbox.kind,
         sandbox_rules: o.sandbox.rules,
         ...(o.sandbox.reason ? { sandbox_reason: o.sandbox.reason } : {}),
@@ -93,15 +117,30 @@ export const step: StepModule<ValidateWith> = {
       return { status: 'failed', code: 'E_INTERRUPTED', message: `validation interrupted${cancelled.length ? `; not run to the end: ${cancelled.join(', ')}` : ''}` };
     }
 
-    const failures: Failure[] = outcomes.flatMap((o) => o.failures);
     const attempt = ctx.currentAttempt();
+    // Each validator's whole (capped) output, for `pipe show --validators`.
+    for (const o of outcomes) if (o.argv.length) await ctx.services.records.writeText(validatorLogPath(attempt.attempt, o.name), formatValidatorLog({ ...o, exit_code: o.exitCode, timed_out: o.timedOut, duration_ms: o.durationMs, output_truncated: o.outputTruncated }));
+
+    let failures: Failure[] = outcomes.flatMap((o) => o.failures);
+    let judgement: BaselineJudgement | null = null;
+    const targets = ctx.task.targets ?? [];
+    if (ctx.work.baseline || targets.length) {
+      // Judged by what the patch changed: only new failures (and unmet targets) are charged to it.
+      // Without a baseline (--no-baseline) every failure is new, and the targets must still run green.
+      judgement = judgeAgainstBaseline(ctx.work.baseline ? baselineSnapshots(ctx.work.baseline) : [], outcomes.map((o) => ({ name: o.name, status: o.status, failures: o.failures, passedTests: o.passedTests })), targets);
+      failures = judgement.charged;
+    }
+    const charged = new Set(failures.map((f) => f.validator));
     attempt.failures = failures;
-    attempt.passedValidators = outcomes.filter((o) => o.status === 'passed').map((o) => o.name);
-    attempt.failedValidators = outcomes.filter((o) => o.status === 'failed').map((o) => o.name);
+    attempt.passedValidators = outcomes.filter((o) => o.status === 'passed' || (o.status === 'failed' && judgement && !charged.has(o.name))).map((o) => o.name);
+    attempt.failedValidators = outcomes.filter((o) => o.status === 'failed' && (!judgement || charged.has(o.name))).map((o) => o.name);
+    attempt.baseline = judgement ? attemptBaseline(judgement) : null;
     if (attempt.filesTouched.length === 0 && ctx.work.filesChanged.length) attempt.filesTouched = [...ctx.work.filesChanged];
 
     const thresholds = thresholdsFrom(ctx.policy);
     const verdict = judgeAttempt(ctx.work.attempts, thresholds);
+    if (judgement && verdict.verdict === 'success') verdict.reasons = judgement.reasons;
+    else if (judgement) verdict.reasons = [...verdict.reasons, ...judgement.reasons.map((r) => `baseline: ${r}`)];
     attempt.verdict = verdict;
     ctx.work.lastVerdict = verdict.verdict;
     await writeConvergence(ctx.services.records, { runId: ctx.run.id, thresholds, attempts: ctx.work.attempts });
@@ -115,6 +154,7 @@ export const step: StepModule<ValidateWith> = {
       failures_total: failures.length,
       verdict: verdict.verdict,
       reasons: verdict.reasons,
+      ...(judgement ? { baseline: baselineOutput(judgement) } : {}),
       sandbox: sandbox ? { kind: sandbox.kind, mode: sandbox.mode, reason: sandbox.reason } : null,
     };
     const message = `${summarise(outcomes)} — ${verdict.verdict}: ${verdict.reasons.join('; ')}`;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Exec } from '../exec/run.js';
 import { denialAdvice, recogniseDenials, type SandboxRecord } from '../exec/sandbox/index.js';
-import { failureId, getParser, sortFailures } from '../exec/validators/index.js';
+import { failureId, getParser, passedTests, sortFailures } from '../exec/validators/index.js';
 import type { Failure } from './types.js';
 import { costRank, type ValidatorSpec } from './specs.js';
 import type { ValidatorSandboxPlan } from './sandbox.js';
@@ -22,6 +22,13 @@ export interface ValidatorOutcome {
   outputTruncated: boolean;
   /** Why it did not run (fail-fast), or why it failed without parsed failures. */
   note: string | null;
+  /** Tests the output names as passed (pytest -rA/-v, TAP), or null when passes are not visible. */
+  passedTests: string[] | null;
+  /** The captured output (each capped at max_output_bytes), kept in the run records. */
+  stdout: string;
+  stderr: string;
+  /** Set when the command could not start (command not found…). */
+  spawnError: string | null;
   /** The sandbox it ran in and its rules. */
   sandbox: SandboxRecord;
   /** Sandbox denials seen in the output of a failed run ("network is off in the sandbox"). */
@@ -114,9 +121,22 @@ function tapTestFailures(spec: ValidatorSpec, stdout: string): Failure[] {
     const name = m[1] || line.trim();
     if (failures.some((f) => f.message.startsWith(`${name}:`) || f.message === name)) continue;
     const detail = tapFailures(stdout.slice(stdout.indexOf(line)), 1).split('\n').slice(1).map((l) => l.trim()).join(' ');
-    failures.push({ validator: spec.name, id: failureId(spec.name, 'test-failure', null, name), category: 'test-failure', file: null, line: null, message: detail ? `${name}: ${detail}` : name });
+    failures.push({ validator: spec.name, id: failureId(spec.name, 'test-failure', null, name), category: 'test-failure', file: null, line: null, message: detail ? `${name}: ${detail}` : name, test: name });
   }
   return failures;
+}
+
+/**
+ * The first line that reports an error (`error`, `Error:`, `ERR!`, `✖`, `✗`, `FAIL`), not a
+ * warning: what a person would look for first in a failed command's output.
+ */
+export function firstErrorLine(text: string): string | null {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || /\bwarn(ing)?\b/i.test(line)) continue;
+    if (/\berror\b|\bERR!|[✖✗×]|^FAIL\b|\bnot found\b|^E\s{2,}/i.test(line)) return line.slice(0, 400);
+  }
+  return null;
 }
 
 /** One failure for a command that failed without anything the parser understood. */
@@ -133,7 +153,9 @@ function genericFailure(spec: ValidatorSpec, r: { exitCode: number | null; timed
     category = 'exit-code';
     stable = `exited with code ${r.exitCode ?? 'null'}`;
   }
-  const detail = tapFailures(r.stdout, 5) || lastLines(r.stderr || r.stdout, 5);
+  const errorLine = firstErrorLine(`${r.stderr}\n${r.stdout}`);
+  const tail = lastLines(r.stderr || r.stdout, 5);
+  const detail = tapFailures(r.stdout, 5) || (errorLine && !tail.includes(errorLine) ? `${errorLine}\n…\n${tail}` : tail);
   const message = `${spec.name} ${stable}${r.truncated ? ' (output truncated)' : ''}${detail ? `: ${detail}` : ''}`;
   return { validator: spec.name, id: failureId(spec.name, category, null, stable), category, file: null, line: null, message };
 }
@@ -183,6 +205,10 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         note: r.timedOut ? 'timed out' : r.spawnError ? `could not start: ${r.spawnError}` : denials.length ? denials.map((d) => d.message).join('; ') : null,
         sandbox: box.record,
         denials: denials.map((d) => d.message),
+        passedTests: passedTests(stdout),
+        stdout,
+        stderr,
+        spawnError: r.spawnError ?? null,
       };
     },
   };
@@ -209,6 +235,10 @@ function builtinJob(builtin: BuiltinValidator, order: number): Job {
         durationMs: Math.round(performance.now() - started),
         outputTruncated: false,
         note: null,
+        passedTests: null,
+        stdout: '',
+        stderr: '',
+        spawnError: null,
         sandbox: IN_PROCESS,
         denials: [],
       };
@@ -217,7 +247,7 @@ function builtinJob(builtin: BuiltinValidator, order: number): Job {
 }
 
 function skipped(job: Pick<Job, 'name'>, note: string): ValidatorOutcome {
-  return { name: job.name, status: 'skipped', failures: [], parser: '', argv: [], exitCode: null, timedOut: false, durationMs: 0, outputTruncated: false, note, sandbox: NOT_RUN, denials: [] };
+  return { name: job.name, status: 'skipped', failures: [], parser: '', argv: [], exitCode: null, timedOut: false, durationMs: 0, outputTruncated: false, note, passedTests: null, stdout: '', stderr: '', spawnError: null, sandbox: NOT_RUN, denials: [] };
 }
 
 export async function runValidators(options: RunValidatorsOptions): Promise<ValidatorOutcome[]> {

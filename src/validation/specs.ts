@@ -8,6 +8,7 @@ import { secretNamesIn } from '../exec/env.js';
 import { PARSERS, type ParserName } from '../exec/validators/index.js';
 import type { ValidatorSandbox } from '../exec/sandbox/rules.js';
 import type { Policy } from '../types/generated/index.js';
+import { pythonImportRoots, repoValidatorEnv } from './repo-env.js';
 
 export type ValidatorCost = 'cheap' | 'normal' | 'expensive';
 
@@ -52,6 +53,7 @@ export function resolveValidatorSpecs(policy: Policy, names: readonly string[], 
     });
   }
   const allowed = policy.safety?.allowed_executables ?? [];
+  const roots = names.length ? pythonImportRoots(repo, policy) : [];
   const seen = new Set<string>();
   const specs: ValidatorSpec[] = [];
   for (const name of names) {
@@ -81,7 +83,7 @@ export function resolveValidatorSpecs(policy: Policy, names: readonly string[], 
       timeoutMs: Math.round((v.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000),
       parser,
       cwd: cwd === '.' ? '' : cwd.replace(/\/$/, ''),
-      env: { ...(v.env ?? {}) },
+      env: repoValidatorEnv(repo, roots, { ...(v.env ?? {}) }),
       cost: v.cost ?? 'normal',
       maxOutputBytes: v.max_output_bytes ?? DEFAULT_MAX_OUTPUT,
       sandbox: { ...(v.sandbox ?? {}) },

@@ -7,4 +7,6 @@ export interface Failure {
   file: string | null;
   line: number | null;
   message: string;
+  /** The test it names (pytest node id, TAP test name), when it names one: what `targets:` match. */
+  test?: string;
 }

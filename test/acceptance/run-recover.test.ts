@@ -21,7 +21,7 @@ test('kill -9 during validation, then pipe recover: tree byte-identical, state.j
     const withNewFile = `${RIGHT}--- /dev/null\n+++ b/calc/extra.py\n@@ -0,0 +1 @@\n+EXTRA = 1\n`;
     const task = writeTask(repo, [{ patch: withNewFile }], { validators: ['slow'], maxAttempts: 1 });
     const before = snapshotTree(repo);
-    const child = spawn(process.execPath, [BIN, 'run', task, '--policy', 'slow.yaml', '--json'], { cwd: repo, detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'run', task, '--policy', 'slow.yaml', '--json', '--no-baseline'], { cwd: repo, detached: true, stdio: 'ignore' });
     pgid = child.pid ?? 0;
     for (let i = 0; i < 150 && !existsSync(join(repo, 'calc/extra.py')); i++) await sleep(100);
     assert.ok(existsSync(join(repo, 'calc/extra.py')), 'the patch was applied before the kill');

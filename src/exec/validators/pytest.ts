@@ -1,7 +1,8 @@
 // pytest -rfE: the "short test summary info" lines `FAILED path::test - message` and
 // `ERROR path[::test] - message`; the line number comes from the test's traceback section.
 // The id hashes the test's node id, not the assertion text, so the same failing test keeps
-// its id while the wrong value it prints changes between attempts.
+// its id while the wrong value it prints changes between attempts. A collection error's
+// message carries its `E ...` line (the real cause), which the summary line leaves out.
 import type { Failure } from '../../validation/types.js';
 import { failureId, toRepoPath, type OutputParser } from './common.js';
 
@@ -11,19 +12,37 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The last `file:NN: ` traceback line inside the `___ name ___` section of the report. */
-function findLine(lines: string[], sectionName: string, file: string): number | null {
+/** The lines of the `___ name ___` section of the report (empty when there is none). */
+function section(lines: string[], sectionName: string): string[] {
   const header = new RegExp(`^_{2,} (?:ERROR at (?:setup|teardown) of |ERROR collecting )?${escapeRegExp(sectionName)} _{2,}$`);
   const start = lines.findIndex((l) => header.test(l));
-  if (start < 0) return null;
-  const location = new RegExp(`^${escapeRegExp(file)}:(\\d+): `);
-  let found: number | null = null;
+  if (start < 0) return [];
+  const out: string[] = [];
   for (let i = start + 1; i < lines.length; i++) {
     if (/^_{2,} .* _{2,}$/.test(lines[i]) || /^={3,} /.test(lines[i])) break;
-    const m = location.exec(lines[i]);
+    out.push(lines[i]);
+  }
+  return out;
+}
+
+/** The last `file:NN: ` traceback line of a section. */
+function findLine(body: string[], file: string): number | null {
+  const location = new RegExp(`^${escapeRegExp(file)}:(\\d+): `);
+  let found: number | null = null;
+  for (const l of body) {
+    const m = location.exec(l);
     if (m) found = Number(m[1]);
   }
   return found;
+}
+
+/** The first `E   ...` line of pytest's report (the exception it ended on), trimmed. */
+export function firstPytestErrorLine(lines: readonly string[]): string | null {
+  for (const l of lines) {
+    const m = /^E\s+(\S.*)$/.exec(l);
+    if (m) return m[1].trim();
+  }
+  return null;
 }
 
 export const parsePytest: OutputParser = (input) => {
@@ -38,9 +57,11 @@ export const parsePytest: OutputParser = (input) => {
     const testName = rest.length ? rest[rest.length - 1] : null;
     const category = kind === 'FAILED' ? 'test-failure' : testName ? 'test-error' : 'collection-error';
     const file = toRepoPath(filePart, input);
-    const lineNo = findLine(lines, testName ?? filePart, filePart);
-    const message = summary ? `${nodeId}: ${summary}` : nodeId;
-    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, nodeId), category, file, line: lineNo, message });
+    const body = section(lines, testName ?? filePart);
+    const lineNo = findLine(body, filePart);
+    const cause = category === 'collection-error' && !summary ? firstPytestErrorLine(body) : null;
+    const message = summary ? `${nodeId}: ${summary}` : cause ? `${nodeId}: E ${cause}` : nodeId;
+    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, nodeId), category, file, line: lineNo, message, test: nodeId });
   }
   return failures;
 };

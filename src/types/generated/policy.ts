@@ -516,7 +516,7 @@ export interface Validator {
   /**
    * How the output is turned into failures.
    */
-  parser?: 'ruff' | 'mypy' | 'pytest' | 'tsc' | 'eslint' | 'exit-code';
+  parser?: 'ruff' | 'mypy' | 'pytest' | 'unittest' | 'tsc' | 'eslint' | 'exit-code';
   /**
    * Working directory relative to the repo root; must stay inside it.
    */
@@ -581,6 +581,7 @@ export interface Validator {
     | 'ruff'
     | 'mypy'
     | 'pytest'
+    | 'unittest'
     | 'tsc'
     | 'eslint'
     | 'exit-code'
@@ -638,6 +639,14 @@ export interface Validation {
    */
   patch_safety?: boolean;
   /**
+   * Run the task's validators on the unchanged tree before the first model call: `cached` reuses the result for the same tree and validator definitions (.pipe/baseline/), `always` runs them every time, `off` skips it (attempts are then judged without a baseline).
+   */
+  baseline?: 'always' | 'cached' | 'off';
+  /**
+   * Folders (repo-relative) put first on PYTHONPATH for every validator, so the repository's own code is what gets tested. Default: `src` when it holds a package, and the repo root when it holds one.
+   */
+  python_path?: string[];
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `Validation`'s JSON-Schema definition
@@ -649,6 +658,10 @@ export interface Validation {
       }
     | boolean
     | number
+    | 'always'
+    | 'cached'
+    | 'off'
+    | string[]
     | undefined;
 }
 /**

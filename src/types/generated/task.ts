@@ -49,6 +49,10 @@ export interface Task {
    */
   validators?: string[];
   /**
+   * Checks that must end green: a test id (pytest node id `tests/test_x.py::test_a`, a test file `tests/test_x.py`, or a TAP test name) or a validator name (that validator must pass). Failures outside the targets that the baseline already had are reported as pre-existing, not charged to the patch. Without targets: see docs/validation.md (Baseline).
+   */
+  targets?: string[];
+  /**
    * How many attempts (route → propose → apply → validate) at most, including the first.
    */
   max_attempts?: number;

@@ -1,0 +1,65 @@
+// Tells "the code fails its checks" from "the checks cannot run here", on the baseline's
+// output. The second stops the run before any model call (exit 2): no patch can fix a
+// missing pytest, a conftest that cannot import, or npx refusing to fetch a tool.
+import { firstPytestErrorLine } from '../../exec/validators/index.js';
+import { firstErrorLine } from '../run.js';
+import { targetMatches } from './targets.js';
+import type { BaselineValidator, EnvironmentProblem } from './types.js';
+
+const DOWNLOAD = /npx canceled due to missing packages|need to install the following packages|npm (?:ERR!|error) (?:code E404|404\b|could not determine executable)|ENOTCACHED|request to https?:\/\/registry\.\S+ failed/i;
+const SCRIPT_NOT_FOUND = /^(?:sh|bash|\/bin\/sh)(?:: \d+)?: (?:line \d+: )?(\S+): (?:command )?not found/m;
+
+function isPytest(v: BaselineValidator, parser: string): boolean {
+  return parser === 'pytest' || v.argv.some((a) => /(^|\/)py\.?test$/.test(a));
+}
+
+function lines(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => l.trimEnd());
+}
+
+/** Environment problems in one validator's baseline run (empty: it tested the code). */
+export function environmentProblems(v: BaselineValidator, parser: string, targets: readonly string[]): EnvironmentProblem[] {
+  const out = `${v.stdout}\n${v.stderr}`;
+  const problem = (kind: EnvironmentProblem['kind'], line: string, fix: string): EnvironmentProblem[] => [{ validator: v.name, kind, line: line.trim().slice(0, 400), fix }];
+  if (v.status === 'skipped') return problem('cancelled', v.note ?? 'not run', 'run again');
+  if (v.status === 'passed') return [];
+  if (v.timed_out) return problem('timeout', `timed out (${v.note ?? 'timeout_s'})`, `raise validators.${v.name}.timeout_s in the policy, or make the check faster`);
+  if (v.note?.startsWith('could not start')) return problem('not-found', v.note, `install '${v.argv[0]}' or fix validators.${v.name}.argv`);
+  const download = DOWNLOAD.exec(out);
+  if (download) {
+    const line = lines(out).find((l) => DOWNLOAD.test(l)) ?? download[0];
+    return problem('download', line, "install the repository's dependencies (`npm ci` or `npm install`) so the tool is in node_modules/.bin; pipe never lets a validator download one");
+  }
+  const moduleMissing = /^(\S*python\S*): No module named (\S+)$/m.exec(out);
+  if (moduleMissing && v.argv.includes('-m')) {
+    return problem('missing-module', moduleMissing[0], `install ${moduleMissing[2]} for ${v.argv[0]} (e.g. \`${v.argv[0]} -m pip install ${moduleMissing[2]}\`), or point the validator at the interpreter that has it`);
+  }
+  const notFound = SCRIPT_NOT_FOUND.exec(out);
+  if (notFound || v.exit_code === 127) {
+    return problem('not-found', notFound?.[0] ?? firstErrorLine(out) ?? `exit code 127`, `install ${notFound?.[1] ?? 'the command'} (a script the validator runs calls it), e.g. \`npm ci\``);
+  }
+  if (isPytest(v, parser)) {
+    const all = lines(out);
+    if (/ImportError while loading conftest|while loading conftest/.test(out)) {
+      const head = all.find((l) => /while loading conftest/.test(l)) ?? 'error while loading conftest';
+      const e = firstPytestErrorLine(all);
+      return problem('conftest', `${head}${e ? ` E ${e}` : ''}`, "make the conftest importable: install what it imports, or put the repository's import roots on the path (validation.python_path)");
+    }
+    if (v.exit_code === 5) return problem('no-tests', all.filter(Boolean).pop() ?? 'no tests ran', `pytest collected no tests: check validators.${v.name}.argv and cwd, and pytest's testpaths`);
+    if (v.exit_code === 3 || v.exit_code === 4) {
+      return problem('usage', firstErrorLine(out) ?? all.filter(Boolean)[0] ?? `pytest exited ${v.exit_code}`, `pytest stopped before testing (exit ${v.exit_code}): fix validators.${v.name}.argv or the pytest configuration`);
+    }
+    const collection = v.failures.filter((f) => f.category === 'collection-error' && !targets.some((t) => targetMatches(t, f)));
+    if (collection.length) {
+      return collection.map((f) => ({
+        validator: v.name,
+        kind: 'collection-error' as const,
+        line: f.message.slice(0, 400),
+        fix: /ModuleNotFoundError|ImportError/.test(f.message)
+          ? `install the missing module for the validator's interpreter, or add its folder to validation.python_path; if the task is to make ${f.file ?? 'this file'} importable, name it in the task's targets`
+          : `fix ${f.file ?? 'the test module'} so pytest can collect it, or name it in the task's targets if the task is to fix it`,
+      }));
+    }
+  }
+  return [];
+}
