@@ -4,6 +4,7 @@
 import type { Exec } from '../exec/run.js';
 import { runValidators } from '../validation/run.js';
 import { maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
+import { decideSandbox, sandboxForSpecs } from '../validation/sandbox.js';
 import type { Policy } from '../types/generated/index.js';
 
 export interface InitBaselineResult {
@@ -18,6 +19,8 @@ export interface InitBaselineResult {
 export async function runInitBaseline(repo: string, policy: Policy, names: string[], exec: Exec): Promise<InitBaselineResult[]> {
   if (!names.length) return [];
   const specs = resolveValidatorSpecs(policy, names, repo);
+  // In the sandbox runs will use, so what init reports is what a run will see.
+  const sandbox = await decideSandbox(policy);
   const outcomes = await runValidators({
     repo,
     exec,
@@ -25,6 +28,7 @@ export async function runInitBaseline(repo: string, policy: Policy, names: strin
     allowedExecutables: policy.safety?.allowed_executables ?? [],
     maxParallel: maxParallel(policy),
     failFast: false,
+    sandboxFor: sandboxForSpecs(sandbox, repo, policy),
   });
   return outcomes.map((o) => ({
     name: o.name,

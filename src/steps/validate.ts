@@ -8,9 +8,8 @@ import { SCHEMAS_DIR } from '../paths.js';
 import { judgeAttempt, stopsRetries, thresholdsFrom } from '../convergence/verdict.js';
 import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
-import { planValidatorSandbox } from '../validation/sandbox.js';
-import { runCommand } from '../exec/run.js';
-import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import { decideSandbox, sandboxForSpecs } from '../validation/sandbox.js';
+import type { SandboxChoice } from '../exec/sandbox/index.js';
 import { snapshotTracked } from '../validation/tracked-files.js';
 import { runValidators, type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
 import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
@@ -37,8 +36,7 @@ async function builtinsFor(ctx: StepContext, names: readonly string[]): Promise<
 
 /** The run's sandbox; a context built without the service (embedding, tests) decides from the policy. */
 function sandboxOf(ctx: StepContext): Promise<SandboxChoice> {
-  if (ctx.services.sandbox) return ctx.services.sandbox();
-  return chooseSandbox((ctx.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+  return ctx.services.sandbox ? ctx.services.sandbox() : decideSandbox(ctx.policy);
 }
 
 function summarise(outcomes: ValidatorOutcome[]): string {
@@ -82,7 +80,7 @@ export const step: StepModule<ValidateWith> = {
       exec: ctx.services.exec,
       specs,
       builtins: await builtinsFor(ctx, names),
-      sandboxFor: sandbox ? (spec) => planValidatorSandbox(sandbox, spec, ctx.repo, ctx.policy, process.env.HOME) : undefined,
+      sandboxFor: sandbox ? sandboxForSpecs(sandbox, ctx.repo, ctx.policy) : undefined,
       allowedExecutables: ctx.policy.safety?.allowed_executables ?? [],
       maxParallel: maxParallel(ctx.policy),
       failFast: args.fail_fast ?? ctx.policy.validation?.fail_fast ?? false,
