@@ -30,7 +30,8 @@ async function builtinsFor(ctx: StepContext, names: readonly string[]): Promise<
   // Nothing applied, nothing to re-check.
   if (!wanted || ctx.work.filesChanged.length === 0) return [];
   // Taken before any validator starts; patch-safety compares after all of them finished.
-  const trackedBefore = await snapshotTracked(ctx.services.exec, ctx.repo);
+  // null when it cannot be taken: patch-safety then fails closed.
+  const trackedBefore = await snapshotTracked(ctx.services.exec, ctx.repo).catch(() => null);
   return [patchSafetyValidator({ repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, filesChanged: [...ctx.work.filesChanged], trackedBefore })];
 }
 
