@@ -118,7 +118,7 @@ export const step: StepModule<ValidateWith> = {
 
     const attempt = ctx.currentAttempt();
     // Each validator's whole (capped) output, for `pipe show --validators`.
-    for (const o of outcomes) if (o.argv.length) await ctx.services.records.writeText(validatorLogPath(attempt.attempt, o.name), formatValidatorLog({ ...o, exit_code: o.exitCode, timed_out: o.timedOut, duration_ms: o.durationMs, output_truncated: o.outputTruncated }));
+    for (const o of outcomes) if (o.argv.length) await ctx.services.records.writeText(validatorLogPath(attempt.attempt, o.name), formatValidatorLog({ ...o, exit_code: o.exitCode, timed_out: o.timedOut, duration_ms: o.durationMs, output_truncated: o.outputTruncated, sandbox: o.sandbox.reason ? `${o.sandbox.kind} (${o.sandbox.reason})` : o.sandbox.kind }));
 
     let failures: Failure[] = outcomes.flatMap((o) => o.failures);
     let judgement: BaselineJudgement | null = null;
