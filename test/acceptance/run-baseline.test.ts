@@ -49,6 +49,7 @@ const ALWAYS_TRUE = `--- a/src/sigcheck/__init__.py\n+++ b/src/sigcheck/__init__
 
 test('src layout, package installed stale in a venv: the repo code is tested and a breaking patch is rejected', () => {
   const repo = makeRepo({ 'src/sigcheck/__init__.py': SIG, 'tests/test_sig.py': SIG_TESTS });
+  // Under /tmp, which is private in the validator sandbox: the policy lists it as readable.
   const venv = tempDir('pipe-venv-');
   dirs.push(repo, venv);
   const made = spawnSync('python3', ['-m', 'venv', '--system-site-packages', '--without-pip', venv], { encoding: 'utf8' });
@@ -57,7 +58,7 @@ test('src layout, package installed stale in a venv: the repo code is tested and
   const site = spawnSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).stdout.trim();
   cpSync(join(repo, 'src', 'sigcheck'), join(site, 'sigcheck'), { recursive: true }); // "installed", and about to be stale
   writeFiles(repo, {
-    'venv.yaml': `apiVersion: pipe/v1\nkind: Policy\nsafety:\n  allowed_executables: [git, python3, python]\nvalidators:\n  pytest:\n    argv: [${python}, -m, pytest, -q, -rfE, -p, no:cacheprovider]\n    timeout_s: 300\n    parser: pytest\n${NO_REVIEWER}`,
+    'venv.yaml': `apiVersion: pipe/v1\nkind: Policy\nsafety:\n  allowed_executables: [git, python3, python]\nvalidators:\n  pytest:\n    argv: [${python}, -m, pytest, -q, -rfE, -p, no:cacheprovider]\n    timeout_s: 300\n    parser: pytest\n    sandbox: { readable: ["${venv}"] }\n${NO_REVIEWER}`,
   });
   writeTask(repo, [{ patch: ALWAYS_TRUE }], { maxAttempts: 1 });
   writeFiles(repo, { 'tasks/t.yaml': readFileSync(join(repo, 'tasks/t.yaml'), 'utf8').replace('allowed_files: ["calc/**/*.py"]', 'allowed_files: ["src/**/*.py"]') });
