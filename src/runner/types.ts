@@ -12,6 +12,8 @@ import type { AttemptRecord, VerdictName } from '../convergence/types.js';
 import type { EventSink, RunRecords } from '../records/types.js';
 import type { RoleName, RouteDecision } from '../routing/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
+import type { Workspace } from '../patch/workspace.js';
+import type { ValidatorRunner } from '../validation/types.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
 
 export type StepStatus = 'succeeded' | 'failed' | 'blocked' | 'refused' | 'skipped' | 'escalated';
@@ -99,6 +101,10 @@ export interface RunServices {
   ledger(): Promise<Ledger>;
   /** The provider for a role's provider name (fake replays the task's script in order). */
   provider(name: ProviderName): RoleProvider;
+  /** The tree the run changes: dirty-file check, checkpoint, apply, rollback. */
+  workspace: Workspace;
+  /** Runs the validate step's validators. */
+  validators: ValidatorRunner;
   /** The sandbox validators run in (decided once per run; `required` without one throws E_CONFIG). Absent: decided from the policy. */
   sandbox?(): Promise<SandboxChoice>;
 }
@@ -116,6 +122,8 @@ export interface RunInfo {
   project: string;
   /** Ledger location: a SQLite file path or a postgres:// URL. */
   ledger: string;
+  /** The `pipe batch` this run is part of: its id goes on every ledger row, its limit is checked with the others. */
+  batch?: { id: string; maxCostUsd?: number };
 }
 
 export interface StepContext {

@@ -11,7 +11,9 @@ import { patchSafetyValidator } from '../validation/patch-safety.js';
 import { decideSandbox, sandboxForSpecs } from '../validation/sandbox.js';
 import type { SandboxChoice } from '../exec/sandbox/index.js';
 import { snapshotTracked } from '../validation/tracked-files.js';
-import { runValidators, type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
+import { type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
+import { isGatedPatch } from '../patch/types.js';
+import { sha256 } from '../records/digest.js';
 import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
 import type { StepContext, StepModule } from '../runner/types.js';
 import type { Failure } from '../validation/types.js';
@@ -38,6 +40,13 @@ async function builtinsFor(ctx: StepContext, names: readonly string[]): Promise<
 /** The run's sandbox; a context built without the service (embedding, tests) decides from the policy. */
 function sandboxOf(ctx: StepContext): Promise<SandboxChoice> {
   return ctx.services.sandbox ? ctx.services.sandbox() : decideSandbox(ctx.policy);
+}
+
+/** The digest of the canonical diff this attempt applied, or null when nothing is applied. */
+function appliedPatchSha256(ctx: StepContext): string | null {
+  const gated = ctx.work.patch;
+  if (!isGatedPatch(gated) || ctx.work.filesChanged.length === 0) return null;
+  return sha256(gated.patch.diffText);
 }
 
 function summarise(outcomes: ValidatorOutcome[]): string {
@@ -76,7 +85,10 @@ export const step: StepModule<ValidateWith> = {
     const names = args.validators ?? ctx.task.validators ?? [];
     const specs = resolveValidatorSpecs(ctx.policy, names, ctx.repo);
     const sandbox = specs.length ? await sandboxOf(ctx) : null;
-    const outcomes = await runValidators({
+    const patchSha256 = appliedPatchSha256(ctx);
+    const outcomes = await ctx.services.validators({
+      attempt: ctx.attempt,
+      patchSha256,
       repo: ctx.repo,
       exec: ctx.services.exec,
       specs,
@@ -88,6 +100,9 @@ export const step: StepModule<ValidateWith> = {
       signal: ctx.signal,
       onResult: (o) => ctx.services.progress.note(`  ${o.name}: ${o.status}${o.failures.length ? ` (${o.failures.length} failure${o.failures.length === 1 ? '' : 's'})` : ''} in ${o.durationMs} ms${o.denials.length ? ` — ${o.denials.join('; ')}` : ''}`),
     });
+    // Every result in full, keyed by the patch it judged: what `pipe replay` answers from.
+    // (The output itself is in validators/attempt-N/<name>.log.)
+    await ctx.services.records.appendJsonLine('validators.jsonl', { attempt: ctx.attempt, step: ctx.step.id, patch_sha256: patchSha256, outcomes: outcomes.map(({ stdout: _o, stderr: _e, ...rest }) => rest) });
     // Events in the given order, not finishing order, so records are deterministic.
     for (const o of outcomes) {
       ctx.services.events.emit('validator.result', {

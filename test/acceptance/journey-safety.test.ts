@@ -60,10 +60,12 @@ test('a validator that writes a forbidden file into an allowed glob after a dela
 test('SIGINT during a slow validator: validate fails (not a pass), finally rolls back, the tree is byte-identical', async () => {
   const flagDir = tempDir('pipe-flag-');
   const flag = join(flagDir, 'started');
-  const repo = repoWith(['node', '-e', `require('fs').writeFileSync(${JSON.stringify(flag)}, '1'); setTimeout(() => {}, 30000)`], 3, [flagDir]);
+  // Slow only on the patched tree: on the unchanged tree (the baseline, before any call) it passes at once.
+  const script = `const fs = require('fs'); if (fs.readFileSync('src/sum.js', 'utf8').includes('let i = 0')) { fs.writeFileSync(${JSON.stringify(flag)}, '1'); setTimeout(() => {}, 30000); }`;
+  const repo = repoWith(['node', '-e', script], 3, [flagDir]);
   try {
     const before = snapshotTree(repo);
-    const child = spawn(process.execPath, [BIN, 'run', 'tasks/t.yaml', '--json', '--no-baseline'], { cwd: repo, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', 'tasks/t.yaml', '--json'], { cwd: repo, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -71,7 +73,7 @@ test('SIGINT during a slow validator: validate fails (not a pass), finally rolls
     const done = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
     for (let i = 0; i < 600 && !existsSync(flag); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(existsSync(flag), `the validator never started: ${stderr}`);
-    process.kill(-child.pid!, 'SIGINT'); // Ctrl-C reaches the whole foreground process group (no baseline: the validator's first run is the attempt's)
+    process.kill(-child.pid!, 'SIGINT'); // Ctrl-C reaches the whole foreground process group
     const code = await done;
     assert.is(code, 1, stderr);
     const out = JSON.parse(stdout) as { status: string; verdict: string | null; attempts: number; steps: { id: string; status: string; attempt: number }[] };

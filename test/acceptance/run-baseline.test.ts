@@ -49,7 +49,6 @@ const ALWAYS_TRUE = `--- a/src/sigcheck/__init__.py\n+++ b/src/sigcheck/__init__
 
 test('src layout, package installed stale in a venv: the repo code is tested and a breaking patch is rejected', () => {
   const repo = makeRepo({ 'src/sigcheck/__init__.py': SIG, 'tests/test_sig.py': SIG_TESTS });
-  // Under /tmp, which is private in the validator sandbox: the policy lists it as readable.
   const venv = tempDir('pipe-venv-');
   dirs.push(repo, venv);
   const made = spawnSync('python3', ['-m', 'venv', '--system-site-packages', '--without-pip', venv], { encoding: 'utf8' });
@@ -58,7 +57,7 @@ test('src layout, package installed stale in a venv: the repo code is tested and
   const site = spawnSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).stdout.trim();
   cpSync(join(repo, 'src', 'sigcheck'), join(site, 'sigcheck'), { recursive: true }); // "installed", and about to be stale
   writeFiles(repo, {
-    'venv.yaml': `apiVersion: pipe/v1\nkind: Policy\nsafety:\n  allowed_executables: [git, python3, python]\nvalidators:\n  pytest:\n    argv: [${python}, -m, pytest, -q, -rfE, -p, no:cacheprovider]\n    timeout_s: 300\n    parser: pytest\n    sandbox: { readable: ["${venv}"] }\n${NO_REVIEWER}`,
+    'venv.yaml': `apiVersion: pipe/v1\nkind: Policy\nsafety:\n  allowed_executables: [git, python3, python]\nvalidators:\n  pytest:\n    argv: [${python}, -m, pytest, -q, -rfE, -p, no:cacheprovider]\n    timeout_s: 300\n    parser: pytest\n${NO_REVIEWER}`,
   });
   writeTask(repo, [{ patch: ALWAYS_TRUE }], { maxAttempts: 1 });
   writeFiles(repo, { 'tasks/t.yaml': readFileSync(join(repo, 'tasks/t.yaml'), 'utf8').replace('allowed_files: ["calc/**/*.py"]', 'allowed_files: ["src/**/*.py"]') });
@@ -124,7 +123,8 @@ test('an unrelated failure from before: a correct fix is accepted, a regression 
 
   // The raw output of every validator, baseline and attempt, is kept and printed by show --validators.
   const dir = String(fixed.out.records_dir);
-  assert.is(events(dir).find((e) => e.type === 'baseline')?.cached, true, 'the plan already ran it on this tree');
+  // pipe plan writes nothing into the repository (not even the cache), so the run tests the tree itself.
+  assert.is(events(dir).find((e) => e.type === 'baseline')?.cached, false, 'the plan writes no cache');
   assert.match(readFileSync(join(dir, 'validators/baseline/pytest.log'), 'utf8'), /^\$ python3 -m pytest[\s\S]*AssertionError: needs the network[\s\S]*2 failed, 1 passed/);
   assert.match(readFileSync(join(dir, 'validators/attempt-1/pytest.log'), 'utf8'), /FAILED tests\/test_net.py::test_network[\s\S]*1 failed, 2 passed/);
   const logs = runCli(['show', fixed.out.run_id, '--validators', '--json'], { cwd: repo });
