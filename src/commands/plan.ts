@@ -13,7 +13,7 @@ import { allAllowedDirty, allDirtyError, checkBeforeCall, noCommitError } from '
 export default class Plan extends PipeCommand {
   static override summary = 'Show what a run would do, without calling a model or writing to the repo.';
   static override description =
-    'The dry run, printed: the merged pipeline, the route (role, model, tier, effort and the rule that matched), the context files, the token and cost projection and the budget headroom, and the baseline: the task\'s validators on the unchanged tree (run now, or cached for this tree).';
+    'The dry run, printed: the merged pipeline, the route (role, model, tier, effort and the rule that matched), the context files, the token and cost projection and the budget headroom, the sandbox validators run in (its rules and each validator\'s overrides), and the baseline: the task\'s validators on the unchanged tree (run now, or cached for this tree).';
   static override examples = ['<%= config.bin %> plan tasks/fix-slug.yaml', '<%= config.bin %> plan tasks/fix-slug.yaml --show-policy --json'];
   static override args = taskArgs;
   static override flags = {
