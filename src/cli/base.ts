@@ -1,6 +1,7 @@
 // The shared base of every command: --json via oclif's JSON flag, one error envelope,
 // exit codes from PipeError, and secrets redacted from everything printed.
 import { Command } from '@oclif/core';
+import type { PipeError } from '../errors.js';
 import { redact, redactValue } from '../records/redact.js';
 import { errorJson, renderError, toPipeError } from './render-error.js';
 
