@@ -23,7 +23,7 @@ export default class Plan extends PipeCommand {
   async run(): Promise<PlanJson> {
     const { args, flags } = await this.parse(Plan);
     const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
-    const baseline = await prepareBaseline(session, { enabled: flags.baseline, note: () => undefined });
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline, dryRun: true, note: () => undefined });
     const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
     let outcome;
     try {

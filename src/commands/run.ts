@@ -61,7 +61,7 @@ export default class Run extends PipeCommand {
       }
     }
     // Before any model call: the validators on the unchanged tree (exit 2 when they cannot test).
-    const baseline = await prepareBaseline(session, { enabled: flags.baseline, note: (l) => (json || flags.quiet ? undefined : process.stderr.write(`${l}\n`)) });
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline, dryRun: flags['dry-run'], note: (l) => (json || flags.quiet ? undefined : process.stderr.write(`${l}\n`)) });
     const cli = createCliServices(session, { json, quiet: flags.quiet, verbose: flags.verbose });
     let outcome;
     try {
