@@ -55,6 +55,7 @@ export type EventType =
   | 'provider.result'
   | 'ledger.entry'
   | 'validator.result'
+  | 'baseline'
   | 'verdict'
   | 'escalation'
   | 'rollback'
