@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'E_CONTRACT'
   | 'E_PATCH_UNSAFE'
   | 'E_DIRTY_FILES'
+  | 'E_NO_COMMIT'
   | 'E_REPO_BUSY'
   | 'E_APPLY'
   | 'E_VALIDATION'
@@ -54,6 +55,7 @@ const DEFAULT_EXIT: Record<ErrorCode, number> = {
   E_CONTRACT: EXIT.failed,
   E_PATCH_UNSAFE: EXIT.refused,
   E_DIRTY_FILES: EXIT.refused,
+  E_NO_COMMIT: EXIT.badInput,
   E_REPO_BUSY: EXIT.refused,
   E_APPLY: EXIT.failed,
   E_VALIDATION: EXIT.failed,

@@ -1,26 +1,12 @@
-// What `pipe init` writes, by the kind of project it finds.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-
-export type ProjectKind = 'python' | 'node' | 'generic';
-
-export function detectProject(repo: string): { kind: ProjectKind; validators: string[]; reason: string } {
-  const has = (f: string) => existsSync(join(repo, f));
-  if (has('package.json')) {
-    const validators = has('tsconfig.json') ? ['tsc', 'npm-test'] : ['npm-test'];
-    return { kind: 'node', validators, reason: has('tsconfig.json') ? 'package.json and tsconfig.json' : 'package.json' };
-  }
-  const pyMarkers = ['pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt'];
-  const marker = pyMarkers.find(has);
-  const pyFiles = marker ? [] : readdirSync(repo).filter((f) => f.endsWith('.py'));
-  if (marker || pyFiles.length) return { kind: 'python', validators: ['pytest'], reason: marker ?? `${pyFiles.length} .py file(s)` };
-  return { kind: 'generic', validators: [], reason: 'no package.json or Python project files' };
-}
+// What `pipe init` writes: the config, a policy with the validators the project's own
+// configuration calls for, and an example task whose globs match the project's real files.
+import type { ExampleGlobs, ProjectProfile, ValidatorPlan } from '../project/index.js';
 
 export function configYaml(): string {
   return `apiVersion: pipe/v1
 kind: Config
-# fake replays the task's scripted responses (no network); openai needs OPENAI_API_KEY.
+# fake replays the task's scripted responses (no network); with no script, \`pipe run\`
+# does a dry run. For real models: provider: openai and OPENAI_API_KEY in the environment.
 provider: fake
 # A SQLite file (relative to the repo root) or a postgres:// URL shared by a team.
 ledger: .pipe/ledger.sqlite
@@ -30,27 +16,28 @@ policies:
 `;
 }
 
-export function policyYaml(kind: ProjectKind, name: string): string {
-  const validators =
-    kind === 'python'
-      ? `validators:
-  pytest:
-    argv: [python3, -m, pytest, -q, -rfE, -p, no:cacheprovider]
-    timeout_s: 300
-    parser: pytest
-`
-      : kind === 'node'
-        ? `validators:
-  npm-test:
-    argv: [npm, test, --silent]
-    timeout_s: 600
-    parser: exit-code
-`
-        : '';
+const q = (s: string) => JSON.stringify(s);
+
+function validatorYaml(v: ValidatorPlan): string {
+  return [
+    `  ${v.name}:`,
+    `    argv: [${v.argv.map(q).join(', ')}]`,
+    `    timeout_s: ${v.timeout_s}`,
+    `    parser: ${v.parser}`,
+    ...(v.cwd !== '.' ? [`    cwd: ${q(v.cwd)}`] : []),
+    ...(Object.keys(v.env).length ? [`    # the repository's own code first on the import path, not an installed copy`, `    env: { ${Object.entries(v.env).map(([k, val]) => `${k}: ${q(val)}`).join(', ')} }`] : []),
+    `    cost: ${v.cost}`,
+  ].join('\n');
+}
+
+export function policyYaml(name: string, profile: ProjectProfile, validators: ValidatorPlan[]): string {
+  const found = profile.projects.map((p) => `#   ${p.dir || '.'}: ${p.evidence.join('; ')}`);
   return `apiVersion: pipe/v1
 kind: Policy
-name: ${JSON.stringify(name)}
+name: ${q(name)}
 description: Project policy for ${name}; merged on top of pipe's defaults (see \`pipe plan --show-policy\`).
+# What \`pipe init\` found:
+${found.length ? found.join('\n') : '#   no Python or Node project'}
 budget:
   project_total_budget_usd: 5.0
   task_budget_usd: 1.0
@@ -60,15 +47,14 @@ safety:
   forbidden_paths: [".env*", "**/.env*", "**/*.pem", "**/*.key", "**/id_rsa*", ".github/workflows/**"]
   allow_deletes: false
   allow_renames: false
+  # Files you have changed but not committed are left out of what a patch may touch.
+  allow_dirty_files: false
   max_files_per_patch: 20
-${validators}`;
+${validators.length ? `validators:\n${validators.map(validatorYaml).join('\n')}\n` : ''}`;
 }
 
-export function exampleTaskYaml(kind: ProjectKind, validators: string[]): string {
-  const globs =
-    kind === 'python' ? { allowed: ['src/**/*.py', 'tests/**/*.py'], context: ['src/**/*.py', 'tests/**/*.py'] }
-    : kind === 'node' ? { allowed: ['src/**/*.ts', 'src/**/*.js', 'test/**/*'], context: ['src/**/*', 'test/**/*', 'package.json'] }
-    : { allowed: ['**/*'], context: ['**/*'] };
+export function exampleTaskYaml(globs: ExampleGlobs, validators: string[], left: { name: string; why: string }[]): string {
+  const notRun = left.map((l) => `# not in validators: ${l.name} (${l.why})`);
   return `apiVersion: pipe/v1
 kind: Task
 id: example
@@ -76,12 +62,14 @@ goal: >
   Describe the change you want and how to tell it is done (e.g. "make tests/test_x.py pass").
 intent: bugfix
 pipeline: fix
-allowed_files: ${JSON.stringify(globs.allowed)}
+# Globs written by \`pipe init\` from the project's code and test folders; each matches real files.
+${globs.note ? `# Note: ${globs.note}.\n` : ''}allowed_files: ${JSON.stringify(globs.allowed)}
 context_files: ${JSON.stringify(globs.context)}
 validators: ${JSON.stringify(validators)}
-max_attempts: 3
+${notRun.length ? `${notRun.join('\n')}\n` : ''}max_attempts: 3
 budget: { max_usd: 0.50 }
-# With provider: fake, pipe replays these answers instead of calling a model:
+# With provider: fake and no script, \`pipe run\` stops before the call (a dry run).
+# To replay answers instead of calling a model:
 # fake:
 #   responses:
 #     - patch_file: fixtures/fix.patch

@@ -5,6 +5,7 @@ import type { Session } from './session.js';
 import { usd } from './progress.js';
 import { describeBaseline } from './baseline.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
+import type { UserWork } from '../context/user-work.js';
 
 export interface PlanJson {
   task_id: string;
@@ -20,6 +21,8 @@ export interface PlanJson {
   budget: Record<string, unknown> | null;
   steps: { id: string; status: string; message: string | null }[];
   error: { code: string; message: string } | null;
+  /** The user's uncommitted work inside allowed_files, and whether `pipe run` would stop before the call. */
+  user_work: { has_commit: boolean; dirty_files: string[]; protected_files: string[]; run_would_stop: { code: string; exit_code: number; message: string } | null };
   policy?: unknown;
   /** The validators on the unchanged tree (null with --no-baseline or validation.baseline: off). */
   baseline: BaselinePlanView | null;
@@ -61,7 +64,7 @@ const stepView = (s: { id: string; uses: string; if?: string; on_fail?: unknown;
   ...(s.on_fail ? { on_fail: s.on_fail } : {}),
 });
 
-export function planJson(session: Session, outcome: RunOutcome, withPolicy: boolean, baseline: BaselineReport | null = null): PlanJson {
+export function planJson(session: Session, outcome: RunOutcome, withPolicy: boolean, userWork: UserWork, wouldStop: { code: string; exitCode: number; message: string } | null, baseline: BaselineReport | null = null): PlanJson {
   const outputs: Record<string, Record<string, unknown> | null> = {};
   for (const st of outcome.state.steps) outputs[st.uses] = st.output;
   return {
@@ -86,6 +89,12 @@ export function planJson(session: Session, outcome: RunOutcome, withPolicy: bool
     error: outcome.state.error,
     baseline: baselinePlanView(baseline),
     baseline_note: baseline ? null : (session.task.validators ?? []).filter((v) => v !== 'patch-safety').length ? 'skipped (--no-baseline or validation.baseline: off): attempts are judged without it' : 'none: the task names no validators',
+    user_work: {
+      has_commit: userWork.hasCommit,
+      dirty_files: userWork.dirty,
+      protected_files: userWork.protected,
+      run_would_stop: wouldStop ? { code: wouldStop.code, exit_code: wouldStop.exitCode, message: wouldStop.message } : null,
+    },
     ...(withPolicy ? { policy: session.policy } : {}),
   };
 }
@@ -125,6 +134,15 @@ export function renderPlan(plan: PlanJson): string {
       if (x) lines.push(`  ${level.padEnd(9)} limit ${fig(x.limit_usd)}, spent ${fig(x.spent_usd)}, reserved ${fig(x.reserved_usd)}, headroom ${fig(x.headroom_usd)}`);
     }
   }
+  const w = plan.user_work;
+  if (!w.has_commit) lines.push('  repo      no commit yet: `pipe run` stops (exit 2) until you make a first commit');
+  if (w.dirty_files.length) {
+    const left = w.protected_files.length > 0;
+    lines.push(`  your work ${w.dirty_files.length} file(s) in allowed_files with uncommitted changes, ${left ? "left out of what the model may change (named in the prompt as your work in progress)" : 'which a patch may touch (safety.allow_dirty_files: true; the checkpoint keeps your version)'}:`);
+    for (const f of w.dirty_files.slice(0, 30)) lines.push(`    ${f}`);
+    if (w.dirty_files.length > 30) lines.push(`    … ${w.dirty_files.length - 30} more`);
+  }
+  if (w.run_would_stop) lines.push(`  pipe run would stop before the call (exit ${w.run_would_stop.exit_code}): ${w.run_would_stop.message}`);
   const base = plan.baseline;
   if (base) {
     lines.push(`  ${base.summary}`);

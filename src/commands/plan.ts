@@ -7,6 +7,8 @@ import { createCliServices } from '../cli/run-services.js';
 import { baselineFlag, prepareBaseline } from '../cli/baseline.js';
 import { renderPlan, type PlanJson, planJson } from '../cli/plan-view.js';
 import { executeRun } from '../runner/runner.js';
+import { runCommand } from '../exec/run.js';
+import { allAllowedDirty, allDirtyError, checkBeforeCall, noCommitError } from '../cli/before-call.js';
 
 export default class Plan extends PipeCommand {
   static override summary = 'Show what a run would do, without calling a model or writing to the repo.';
@@ -23,6 +25,8 @@ export default class Plan extends PipeCommand {
   async run(): Promise<PlanJson> {
     const { args, flags } = await this.parse(Plan);
     const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
+    const userWork = await checkBeforeCall(session, runCommand, { strict: false });
+    const stop = !userWork.hasCommit ? noCommitError(session.repo) : allAllowedDirty(userWork) ? allDirtyError(userWork) : null;
     const baseline = await prepareBaseline(session, { enabled: flags.baseline, dryRun: true, note: () => undefined });
     const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
     let outcome;
@@ -30,14 +34,17 @@ export default class Plan extends PipeCommand {
       outcome = await executeRun({
         ...runOptionsFor(session),
         dryRun: true,
+        userWork: userWork.protected,
         services: cli.services,
         baseline: baseline ?? undefined,
       });
     } finally {
       await cli.close();
     }
-    const result = planJson(session, outcome, flags['show-policy'], baseline);
+    const result = planJson(session, outcome, flags['show-policy'], userWork, stop, baseline);
     if (outcome.exitCode !== 0) process.exitCode = outcome.exitCode;
+    // Every allowed file is the user's work: the run would stop, and so does the plan's exit code.
+    else if (stop?.code === 'E_DIRTY_FILES') process.exitCode = stop.exitCode;
     if (!this.jsonEnabled()) {
       process.stdout.write(renderPlan(result));
       if (flags['show-policy']) process.stdout.write(`\nmerged policy (${session.policyFiles.join(' → ')}):\n${stringify(session.policy)}`);

@@ -10,6 +10,15 @@ import { runCommand } from '../exec/run.js';
 import { executeRun, newRunId } from '../runner/runner.js';
 import { acquireRunLock } from '../records/lock.js';
 import type { Session } from '../cli/session.js';
+import { checkBeforeCall } from '../cli/before-call.js';
+
+/** True when the fake provider would have nothing to answer with. */
+function unscriptedFake(session: Session): boolean {
+  return session.provider === 'fake' && !(session.task.fake ?? session.config.fake)?.responses?.length;
+}
+
+const UNSCRIPTED_NOTE =
+  'the fake provider has no scripted answers for this task, so this is a dry run (it stops before the call). For a real model: set `provider: openai` in .pipe/config.yaml and OPENAI_API_KEY in the environment (or pass --provider openai); to replay answers, add fake.responses to the task (docs/providers.md).';
 
 interface RunFlags {
   'dry-run': boolean;
@@ -44,22 +53,30 @@ export default class Run extends PipeCommand {
     const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
     const json = this.jsonEnabled();
     const runId = newRunId(new Date());
+    // Right after `pipe init` there is no script and no model: do what can be done without one.
+    const unscripted = !flags['dry-run'] && unscriptedFake(session);
+    if (unscripted) this.note(`note: ${UNSCRIPTED_NOTE}`);
+    const runFlags = { ...flags, 'dry-run': flags['dry-run'] || unscripted };
     // A dry run writes nothing, so it needs no lock.
-    const release = flags['dry-run'] ? () => {} : acquireRunLock(session.repo, runId);
+    const release = runFlags['dry-run'] ? () => {} : acquireRunLock(session.repo, runId);
     try {
-      return await this.runLocked(session, runId, flags, json);
+      const result = await this.runLocked(session, runId, runFlags, json, !flags['dry-run']);
+      return unscripted ? { ...result, note: UNSCRIPTED_NOTE } : result;
     } finally {
       release();
     }
   }
 
-  private async runLocked(session: Session, runId: string, flags: RunFlags, json: boolean): Promise<RunResultJson> {
+  private async runLocked(session: Session, runId: string, flags: RunFlags, json: boolean, strict: boolean): Promise<RunResultJson> {
     if (!flags['dry-run']) {
       // A run killed with SIGKILL left its journal open: restore the tree before starting.
       for (const r of await recoverRuns(session.repo, runCommand)) {
         if (r.restored.length) this.note(`recovered interrupted run ${r.run_id}: restored ${r.restored.length} file(s)`);
       }
     }
+    // After recovery (an interrupted run's leftovers are not the user's work), before any call.
+    const userWork = await checkBeforeCall(session, runCommand, { strict });
+    if (userWork.protected.length) this.note(`left out of what the model may change (your uncommitted work): ${userWork.protected.join(', ')}`);
     // Before any model call: the validators on the unchanged tree (exit 2 when they cannot test).
     const baseline = await prepareBaseline(session, { enabled: flags.baseline, dryRun: flags['dry-run'], note: (l) => (json || flags.quiet ? undefined : process.stderr.write(`${l}\n`)) });
     const cli = createCliServices(session, { json, quiet: flags.quiet, verbose: flags.verbose });
@@ -70,6 +87,7 @@ export default class Run extends PipeCommand {
         dryRun: flags['dry-run'],
         approvedRoles: flags.approve ?? [],
         runId,
+        userWork: userWork.protected,
         handleSignals: true,
         services: cli.services,
         baseline: baseline ?? undefined,

@@ -8,6 +8,7 @@ import type { RouteDecision } from '../routing/types.js';
 import { isPatchable, selectContextFiles, type CandidateFile } from './files.js';
 import { closingInstruction, renderFile, renderSection, systemPrompt, taskSection, type Section } from './prompt.js';
 import { retrySections } from './retry.js';
+import { userWorkSection } from './user-work.js';
 import { answerSettings } from '../patch/answer/policy.js';
 
 export interface BuildContextOptions {
@@ -46,9 +47,10 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
   const model = route.model;
 
   const retry = await retrySections(ctx, route.mode);
-  const head = [taskSection(ctx.task, route.mode), ...retry.sections, ...(options.extraSections ?? [])].map(renderSection);
+  const userWork = route.mode === 'patch' ? userWorkSection(ctx.work.userWork ?? []) : null;
+  const head = [taskSection(ctx.task, route.mode), ...(userWork ? [userWork] : []), ...retry.sections, ...(options.extraSections ?? [])].map(renderSection);
   const ask = answerSettings(ctx.policy, route.role).ask;
-  const system = systemPrompt(route.mode, ctx.task, ask);
+  const system = systemPrompt(route.mode, ctx.task, ask, ctx.work.userWork ?? []);
   const closing = closingInstruction(route.mode, ask);
   const selection = await selectContextFiles(ctx.services.exec, ctx.repo, ctx.task, ctx.policy, maxChars);
   const cut: ScopedContext['cut'] = [...retry.cut, ...selection.cut];

@@ -12,7 +12,7 @@ function pathList(task: Task): string {
   return task.allowed_files.map((p) => `- ${p}`).join('\n');
 }
 
-export function systemPrompt(mode: RoleMode, task: Task, ask: AnswerFormat = 'unified_diff'): string {
+export function systemPrompt(mode: RoleMode, task: Task, ask: AnswerFormat = 'unified_diff', userWork: string[] = []): string {
   if (mode === 'diagnosis') {
     return [
       'You are a senior engineer reviewing a coding task that automated attempts could not finish.',
@@ -33,6 +33,7 @@ export function systemPrompt(mode: RoleMode, task: Task, ask: AnswerFormat = 'un
     '',
     'Paths are relative to the repository root with forward slashes. You may change only files matching these globs; anything else is refused:',
     pathList(task),
+    ...(userWork.length ? ['', "Except these files, which hold the user's uncommitted work in progress and must not be changed:", ...userWork.map((p) => `- ${p}`)] : []),
   ].join('\n');
 }
 

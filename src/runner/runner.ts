@@ -52,6 +52,8 @@ export interface RunOptions {
   services?: Partial<Omit<RunServices, 'records' | 'events'>>;
   /** The baseline (src/validation/baseline), run before: recorded, and attempts are judged against it. */
   baseline?: BaselineReport;
+  /** Files in allowed_files with the user's uncommitted work: named in the prompt, refused by the gate. */
+  userWork?: string[];
 }
 
 export interface RunOutcome {
@@ -108,7 +110,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   };
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
-  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, extra: {} };
+  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, userWork: [...(options.userWork ?? [])], extra: {} };
   if (options.baseline?.status === 'ready') work.baseline = options.baseline;
   const stepsScope: StepContext['steps'] = {};
   const stepRecords: StepRecord[] = [];

@@ -56,6 +56,8 @@ export interface RunWork {
   diagnosis?: string;
   /** The validators on the unchanged tree (status 'ready'), when the run has one: attempts are judged against it. */
   baseline?: BaselineReport;
+  /** Files in allowed_files holding the user's uncommitted work, which no patch may touch (src/context/user-work.ts). */
+  userWork?: string[];
   /** Free space for step types added by users. */
   extra: Record<string, unknown>;
 }

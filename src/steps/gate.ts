@@ -77,7 +77,7 @@ export const step: StepModule<GateWith> = {
     if (!parsed.ok) return contractFailure(ctx, parsed.reason, parsed.check, proposal.text);
     const patch = parsed.patch;
     const paths = patchPaths(patch);
-    const verdict = await runGateChecks(patch, { repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, gitApplyCheck: args.git_apply_check });
+    const verdict = await runGateChecks(patch, { repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, userWork: ctx.work.userWork, gitApplyCheck: args.git_apply_check });
     attempt.filesTouched = paths;
     attempt.diffBytes = patch.diffText ? Buffer.byteLength(patch.diffText) : patch.bytes;
     attempt.linesAdded = patch.files.reduce((n, f) => n + f.linesAdded, 0);

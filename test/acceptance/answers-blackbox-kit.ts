@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ROOT, gitIn, runCliAsync, tempDir } from '../helpers/repo.js';
+import { ROOT, gitIn, runCliAsync, startCliHost, tempDir, type CliResult } from '../helpers/repo.js';
 
 export const FIXTURE_REPO = join(ROOT, 'test/fixtures/answers-qa-repo');
 export const CASES_DIR = join(ROOT, 'test/fixtures/answers-qa-cases');
@@ -181,13 +181,13 @@ function writeTask(root: string, c: BlackboxCase): string {
 }
 
 /** Runs one case in a fresh repo: `pipe run <task> --repo <repo> --json`, then `pipe show` when it did not apply. */
-export async function runCase(c: BlackboxCase): Promise<CaseResult> {
+export async function runCase(c: BlackboxCase, cli: (args: string[], cwd: string) => Promise<CliResult> = runCliAsync): Promise<CaseResult> {
   const root = tempDir('pipe-answers-qa-');
   try {
     const repo = makeRepoFromFixture(root);
     const task = writeTask(root, c);
     const before = treeBytes(repo);
-    const r = await runCliAsync(['run', task, '--repo', repo, '--json'], root);
+    const r = await cli(['run', task, '--repo', repo, '--json'], root);
     let out: { run_id?: string; status?: string; error?: unknown } = {};
     try {
       out = JSON.parse(r.stdout) as typeof out;
@@ -199,7 +199,7 @@ export async function runCase(c: BlackboxCase): Promise<CaseResult> {
     const runId = out.run_id ?? null;
     const reasons = reasonStrings({ error: out.error });
     if (runId && r.code !== 0) {
-      const show = await runCliAsync(['show', runId, '--repo', repo, '--json'], root);
+      const show = await cli(['show', runId, '--repo', repo, '--json'], root);
       try {
         const record = JSON.parse(show.stdout) as { attempts?: unknown[]; error?: unknown; steps?: unknown[] };
         const last = record.attempts?.at(-1) as { steps?: Array<{ status?: string }> } | undefined;
@@ -233,12 +233,22 @@ export async function runCase(c: BlackboxCase): Promise<CaseResult> {
   }
 }
 
-/** Runs every case, `jobs` at a time (each case is a few CLI processes). */
+/**
+ * Runs every case, `jobs` at a time. Each worker drives the real CLI in one long-lived host
+ * process (test/helpers/cli-host.mjs) instead of a new Node per command; set
+ * PIPE_ANSWERS_QA_FRESH=1 to start a fresh `pipe` process for every command instead.
+ */
 export async function runCases(cases: BlackboxCase[], jobs: number): Promise<Map<string, CaseResult>> {
   const results = new Map<string, CaseResult>();
   const queue = [...cases];
+  const fresh = process.env.PIPE_ANSWERS_QA_FRESH === '1';
   const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) results.set(c.id, await runCase(c));
+    const host = fresh ? null : await startCliHost();
+    try {
+      for (let c = queue.shift(); c; c = queue.shift()) results.set(c.id, await runCase(c, host ? host.run : runCliAsync));
+    } finally {
+      host?.close();
+    }
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));

@@ -13,17 +13,17 @@ const patch = (to: string) => [
   '-  for (let i = 1; i < xs.length; i++) total += xs[i];', `+${to}`, '   return total;', ' }', '',
 ].join('\n');
 
-test('node --test project: init detects npm-test; a failing npm test names the failing test; the fix passes and stays', () => {
+test('node --test project: init detects node:test; a failing npm test names the failing test; the fix passes and stays', () => {
   const repo = makeRepo({
     'package.json': '{ "name": "m", "version": "1.0.0", "type": "module", "scripts": { "test": "node --test" } }\n',
     'src/sum.js': SUM,
     'test/sum.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { sum } from '../src/sum.js';\ntest('sums every element', () => { assert.equal(sum([1, 2, 3]), 6); });\n",
   });
   try {
-    const init = runCli(['init'], { cwd: repo });
+    const init = runCli(['init', '--no-baseline'], { cwd: repo });
     assert.is(init.code, 0, init.stderr);
     assert.match(init.stdout + init.stderr, /node project/);
-    assert.match(readFileSync(join(repo, 'tasks/example.yaml'), 'utf8'), /validators: \["npm-test"\]/);
+    assert.match(readFileSync(join(repo, 'tasks/example.yaml'), 'utf8'), /validators: \["node-test"\]/);
     writeFiles(repo, {
       'tasks/fixtures/wrong.patch': patch('  for (let i = 1; i <= xs.length; i++) total += xs[i];'),
       'tasks/fixtures/right.patch': patch('  for (let i = 0; i < xs.length; i++) total += xs[i];'),
@@ -54,13 +54,15 @@ test('node --test project: init detects npm-test; a failing npm test names the f
   }
 });
 
-test('running the example task straight after init says where the fake script goes', () => {
+test('running the example task straight after init does a dry run and says which provider to configure or where the fake script goes', () => {
   const repo = makeRepo({ 'package.json': '{ "name": "m", "scripts": { "test": "node --test" } }\n', 'src/a.js': 'export const a = 1;\n' });
   try {
-    assert.is(runCli(['init'], { cwd: repo }).code, 0);
+    assert.is(runCli(['init', '--no-baseline'], { cwd: repo }).code, 0);
     const r = runCli(['run', 'tasks/example.yaml'], { cwd: repo });
-    assert.is(r.code, 2, r.stderr);
-    assert.match(r.stdout, /add fake\.responses to the task file/);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /dry run of example/);
+    assert.match(r.stderr, /set `provider: openai` in \.pipe\/config\.yaml and OPENAI_API_KEY/);
+    assert.match(r.stderr, /add fake\.responses to the task/);
   } finally {
     cleanup(repo);
   }

@@ -1,45 +1,120 @@
+// `pipe init` on repositories of several shapes (test/fixtures/init/, copied into fresh git
+// repos): what it detects, globs that match real files, validators that run, and
+// init → validate → plan → run working without hand edits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, makeRepo, runCli, tempDir, writeFiles } from '../helpers/repo.js';
+import picomatch from 'picomatch';
+import { parse } from 'yaml';
+import { ROOT, cleanup, gitIn, makeRepo, runCli, tempDir, writeFiles } from '../helpers/repo.js';
 
 const dirs: string[] = [];
 test.after(() => cleanup(...dirs));
 
-test('pipe init in a Python project writes config, policy, .gitignore and a task that validate', () => {
-  const repo = makeRepo({ 'pyproject.toml': '[project]\nname = "x"\n', 'src/x.py': 'x = 1\n' });
-  dirs.push(repo);
-  const r = runCli(['init', '--repo', repo, '--json']);
-  assert.is(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout);
+/** A fixture project committed into a fresh git repository. */
+function fixtureRepo(name: string): string {
+  const dir = makeRepo();
+  dirs.push(dir);
+  cpSync(join(ROOT, 'test', 'fixtures', 'init', name), dir, { recursive: true });
+  gitIn(dir, 'add', '-A');
+  gitIn(dir, 'commit', '-q', '-m', 'import');
+  return dir;
+}
+
+function init(dir: string, ...args: string[]) {
+  const r = runCli(['init', '--repo', dir, '--json', ...args]);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** Every glob of the example task matches at least one file git lists. */
+function assertGlobsMatch(dir: string): { allowed: string[]; validators: string[] } {
+  const task = parse(readFileSync(join(dir, 'tasks/example.yaml'), 'utf8'));
+  const files = gitIn(dir, 'ls-files').split('\n').filter(Boolean);
+  for (const g of [...task.allowed_files, ...task.context_files]) assert.ok(files.some((f) => picomatch(g, { dot: true })(f)), `glob ${g} matches no file`);
+  return { allowed: task.allowed_files, validators: task.validators };
+}
+
+test('top-level package with unittest: init finds intervals/ and unittest, the baseline passes; validate, plan and run work as written', () => {
+  const dir = fixtureRepo('py-toplevel-unittest');
+  const out = init(dir);
   assert.is(out.project_kind, 'python');
-  assert.equal(out.validators, ['pytest']);
-  for (const f of ['.pipe/config.yaml', '.pipe/policy.yaml', '.pipe/.gitignore', 'tasks/example.yaml']) assert.ok(existsSync(join(repo, f)), f);
-  assert.match(readFileSync(join(repo, 'tasks/example.yaml'), 'utf8'), /validators: \["pytest"\]/);
-  const v = runCli(['validate', '--json'], { cwd: repo });
-  assert.is(v.code, 0, v.stdout + v.stderr);
-  assert.is(JSON.parse(v.stdout).ok, true);
+  assert.equal(out.projects[0].sources, ['intervals']);
+  assert.is(out.projects[0].runner, 'unittest');
+  assert.equal(out.validators, ['unittest']);
+  assert.equal(out.baseline.map((b: { name: string; status: string }) => [b.name, b.status]), [['unittest', 'passed']]);
+  assert.equal(assertGlobsMatch(dir).allowed, ['intervals/**/*.py', 'tests/**/*.py']);
+  const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
+  assert.equal(policy.validators.unittest, { argv: ['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], timeout_s: 300, parser: 'unittest', cost: 'expensive' });
+  const v = runCli(['validate', '--json'], { cwd: dir });
+  assert.is(v.code, 0, v.stdout);
+  const plan = runCli(['plan', 'tasks/example.yaml', '--json'], { cwd: dir });
+  assert.is(plan.code, 0, plan.stdout + plan.stderr);
+  assert.is(JSON.parse(plan.stdout).stopped_before, 'propose');
+  // Right after init: fake provider, no script. The run does what it can without a model and says what to configure.
+  const run = runCli(['run', 'tasks/example.yaml', '--json'], { cwd: dir });
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.is(result.dry_run, true);
+  assert.is(result.stopped_before, 'propose');
+  assert.match(result.note, /no scripted answers.*set `provider: openai` in \.pipe\/config\.yaml and OPENAI_API_KEY/);
+  assert.not.ok(existsSync(join(dir, '.pipe', 'runs')), 'a dry run writes no records');
 });
 
-test('pipe init detects a Node/TypeScript project', () => {
-  const repo = makeRepo({ 'package.json': '{"name":"x"}\n', 'tsconfig.json': '{}\n' });
-  dirs.push(repo);
-  const r = runCli(['init', '--repo', repo, '--json']);
-  assert.is(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).validators, ['tsc', 'npm-test']);
+test('src layout: the package under src/, tests from testpaths, PYTHONPATH=src so the repository code is tested', () => {
+  const dir = fixtureRepo('py-src-layout');
+  const out = init(dir, '--no-baseline');
+  assert.is(out.baseline, null);
+  assert.equal(out.projects[0].sources, ['src/textkit']);
+  assert.equal(out.validators, ['pytest']);
+  assert.equal(assertGlobsMatch(dir).allowed, ['src/textkit/**/*.py', 'tests/**/*.py']);
+  const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
+  assert.equal(policy.validators.pytest.env, { PYTHONPATH: 'src' });
+  const plan = runCli(['plan', 'tasks/example.yaml', '--json'], { cwd: dir });
+  assert.is(plan.code, 0, plan.stdout + plan.stderr);
+  const context = JSON.parse(plan.stdout).budget.context_files as string[];
+  assert.ok(context.includes('src/textkit/slug.py') && context.includes('tests/test_slug.py'), context.join(', '));
+});
+
+test('monorepo folder: one project per folder, validators run in their folder, and both pass as the baseline', () => {
+  const dir = fixtureRepo('monorepo');
+  const out = init(dir);
+  assert.is(out.project_kind, 'mixed');
+  assert.equal(out.projects.map((p: { dir: string; runner: string }) => [p.dir, p.runner]), [['services/api', 'pytest'], ['web', 'node-test']]);
+  assert.equal(out.validators, ['pytest-services-api', 'node-test-web']);
+  assert.equal(out.baseline.map((b: { status: string }) => b.status), ['passed', 'passed']);
+  assert.equal(assertGlobsMatch(dir).allowed, ['services/api/api/**/*.py', 'services/api/tests/**/*.py', 'web/src/**/*.js', 'web/test/**/*.js']);
+  const run = runCli(['run', 'tasks/example.yaml', '--json'], { cwd: dir });
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  assert.is(JSON.parse(run.stdout).dry_run, true);
+});
+
+test('TypeScript with vitest: src/ from tsconfig include (main points at dist/); tools not installed yet are defined but left out, saying why', () => {
+  const dir = fixtureRepo('ts-vitest');
+  const out = init(dir, '--no-baseline');
+  assert.equal(out.projects[0].sources, ['src']);
+  assert.is(out.projects[0].runner, 'vitest');
+  assert.equal(out.validators, []);
+  assert.equal(out.validators_left_out.map((l: { name: string }) => l.name), ['tsc', 'vitest']);
+  assert.match(out.validators_left_out[1].why, /node_modules\/\.bin\/vitest is missing: run npm install/);
+  assert.equal(assertGlobsMatch(dir).allowed, ['src/**/*.ts', 'test/**/*.ts']);
+  const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
+  assert.equal(policy.validators.vitest.argv, ['npx', '--no-install', 'vitest', 'run']);
+  const plan = runCli(['plan', 'tasks/example.yaml', '--json'], { cwd: dir });
+  assert.is(plan.code, 0, plan.stdout + plan.stderr);
 });
 
 test('pipe init refuses to overwrite without --force, and changes nothing', () => {
   const repo = makeRepo({ 'a.py': '\n' });
   dirs.push(repo);
   writeFiles(repo, { '.pipe/config.yaml': 'mine\n' });
-  const r = runCli(['init', '--repo', repo, '--json']);
+  const r = runCli(['init', '--repo', repo, '--json', '--no-baseline']);
   assert.is(r.code, 2);
   assert.match(JSON.parse(r.stdout).error.message, /refusing to overwrite \.pipe\/config\.yaml/);
   assert.is(readFileSync(join(repo, '.pipe/config.yaml'), 'utf8'), 'mine\n');
   assert.not.ok(existsSync(join(repo, 'tasks/example.yaml')));
-  const forced = runCli(['init', '--repo', repo, '--force', '--json']);
+  const forced = runCli(['init', '--repo', repo, '--force', '--json', '--no-baseline']);
   assert.is(forced.code, 0, forced.stderr);
   assert.match(readFileSync(join(repo, '.pipe/config.yaml'), 'utf8'), /kind: Config/);
 });

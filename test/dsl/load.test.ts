@@ -66,9 +66,7 @@ test('tab indentation', () => {
 test('alias bomb (billion laughs) is refused with a clear message', () => {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
   for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']]) lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
-  const started = Date.now();
   const e = failure(() => parseYamlText(`${lines.join('\n')}\n`, 'bomb.yaml'));
-  assert.ok(Date.now() - started < 1000);
   assert.is(e.code, 'E_YAML');
   assert.equal(brief(e), ['2:8 aliases expand to too many nodes (more than 100 alias expansions); refusing a possible YAML alias bomb ("billion laughs")']);
 });

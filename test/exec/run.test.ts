@@ -105,13 +105,10 @@ test('a sleeper and its child are killed at the timeout', async () => {
     'print(p.pid, flush=True)',
     'time.sleep(1000)',
   ].join('\n');
-  const started = Date.now();
-  const r = await runCommand({ argv: ['python3', '-c', script], cwd: process.cwd(), timeoutMs: 1500 });
-  const elapsed = Date.now() - started;
+  const r = await runCommand({ argv: ['python3', '-c', script], cwd: process.cwd(), timeoutMs: 4000 });
   assert.is(r.timedOut, true);
   assert.is(r.failed, true);
   assert.is(r.signal, 'SIGKILL');
-  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
   const childPid = Number(r.stdout.trim());
   assert.ok(childPid > 0, `child pid printed: ${r.stdout}`);
   assert.ok(await waitGone(childPid), `grandchild ${childPid} still alive`);
@@ -119,11 +116,9 @@ test('a sleeper and its child are killed at the timeout', async () => {
 
 test('a background child left behind by a finished command dies with it, without waiting for the timeout', async () => {
   const script = "import subprocess\np = subprocess.Popen(['sleep', '1000'])\nprint(p.pid, flush=True)";
-  const started = Date.now();
   const r = await runCommand({ argv: ['python3', '-c', script], cwd: process.cwd(), timeoutMs: 20_000 });
   assert.is(r.exitCode, 0);
-  assert.is(r.timedOut, false);
-  assert.ok(Date.now() - started < 5000);
+  assert.is(r.timedOut, false, 'returned when the command ended, not at the timeout');
   assert.ok(await waitGone(Number(r.stdout.trim())));
 });
 
@@ -147,7 +142,7 @@ test('a command printing 1 GiB is capped and memory stays bounded', async () => 
 });
 
 test('an endless printer is capped and killed at its timeout', async () => {
-  const r = await runCommand({ argv: ['python3', '-c', "import sys\nwhile True: sys.stdout.write('y' * 65536)"], cwd: process.cwd(), timeoutMs: 1000, maxOutputBytes: 1000 });
+  const r = await runCommand({ argv: ['python3', '-c', "import sys\nwhile True: sys.stdout.write('y' * 65536)"], cwd: process.cwd(), timeoutMs: 4000, maxOutputBytes: 1000 });
   assert.is(r.timedOut, true);
   assert.is(r.stdout.length, 1000);
   assert.is(r.stdoutTruncated, true);
@@ -193,10 +188,9 @@ test('stdin input, non-zero exits and cancellation', async () => {
   assert.is(echo.failed, true);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 300);
-  const started = Date.now();
   const r = await runCommand({ argv: ['python3', '-c', 'import time; time.sleep(100)'], cwd: process.cwd(), timeoutMs: 30_000, signal: controller.signal });
   assert.is(r.failed, true);
-  assert.ok(Date.now() - started < 5000);
+  assert.is(r.timedOut, false, 'stopped by the abort, not by the timeout');
   await rejects(runCommand({ argv: [], cwd: process.cwd(), timeoutMs: 10 }), 'E_CONFIG', /non-empty argv/);
   await rejects(runCommand({ argv: ['node'], cwd: process.cwd(), timeoutMs: 0 }), 'E_CONFIG', /positive timeout/);
 });

@@ -111,3 +111,47 @@ export function testWithTool<F>(t: { (name: string, fn: F): void; skip: (name: s
     t.skip(name, fn);
   };
 }
+
+/**
+ * A long-lived child that runs many `pipe` invocations through the real oclif entry, one at a
+ * time (test/helpers/cli-host.mjs). For corpora of many CLI runs, where starting Node for each
+ * would cost more than the runs themselves; `close()` when done.
+ */
+export interface CliHost {
+  run(args: string[], cwd: string): Promise<CliResult>;
+  close(): void;
+}
+
+export function startCliHost(env: Record<string, string> = {}): Promise<CliHost> {
+  const child = spawn(process.execPath, [join(ROOT, 'test', 'helpers', 'cli-host.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, (r: CliResult) => void>();
+  let next = 1;
+  return new Promise((resolveHost, rejectHost) => {
+    child.once('error', rejectHost);
+    child.on('exit', (code) => {
+      for (const done of pending.values()) done({ code: code ?? -1, stdout: '', stderr: `the CLI host exited (${code})` });
+      pending.clear();
+    });
+    child.on('message', (msg: { ready?: boolean; id?: number } & CliResult) => {
+      if (msg.ready) {
+        resolveHost({
+          run: (args, cwd) =>
+            new Promise((done) => {
+              const id = next++;
+              pending.set(id, done);
+              child.send({ id, args, cwd });
+            }),
+          close: () => child.disconnect(),
+        });
+        return;
+      }
+      const done = pending.get(msg.id!);
+      pending.delete(msg.id!);
+      done?.({ code: msg.code, stdout: msg.stdout, stderr: msg.stderr });
+    });
+  });
+}

@@ -129,11 +129,9 @@ test('timeout: a slow server past timeout_s is a timeout error', async () => {
       if (!res.destroyed) chatCompletion()(_req, res);
     }, 3000);
   });
-  const started = Date.now();
   const e = await fails(provider({ timeout_s: 0.3, max_retries: 0 }).complete(request()));
   assert.instance(e, ProviderError);
   assert.is((e as ProviderError).kind, 'timeout');
-  assert.ok(Date.now() - started < 2500);
 });
 
 test('truncated output: finish_reason length is a truncated error with the billed usage', async () => {

@@ -120,11 +120,9 @@ test('patch-safety runs after an apply (and only then); fail_fast from with', as
   r = await step.run(ctx, {});
   assert.ok((r.output?.failed as string[]).includes('patch-safety'), JSON.stringify(r.output));
   // fail_fast: the slow validator never runs.
-  const started = Date.now();
   nextAttempt(ctx);
   ctx.work.filesChanged = [];
   r = await step.run(ctx, { validators: ['bad', 'slow'], fail_fast: true });
-  assert.ok(Date.now() - started < 10_000);
   assert.equal(r.output?.skipped, ['slow']);
   assert.equal(r.output?.failed, ['bad']);
 });

@@ -37,17 +37,37 @@ async function run(p: Policy, names: string[], repo: string, opts: { failFast?: 
   });
 }
 
-test('three 1 s validators run in parallel, results in the given order', async () => {
+/** A validator that marks itself started, then passes only once all `names` have started (a barrier). */
+const barrier = (dir: string, name: string, names: string[]) => ({
+  argv: [
+    'python3',
+    '-c',
+    [
+      'import os, sys, time',
+      `d = ${JSON.stringify(dir)}`,
+      `open(os.path.join(d, ${JSON.stringify(name)}), 'w').close()`,
+      'deadline = time.time() + 60',
+      `while not all(os.path.exists(os.path.join(d, n)) for n in ${JSON.stringify(names)}):`,
+      '    if time.time() > deadline: sys.exit(1)',
+      '    time.sleep(0.02)',
+    ].join('\n'),
+  ],
+  timeout_s: 90,
+  parser: 'exit-code' as const,
+});
+
+test('three validators run at the same time, results in the given order', async () => {
+  // Each one waits until all three have started, so run one after another they would fail:
+  // passing proves they overlapped, however slow the machine.
   const repo = makeRepo({ 'a.txt': 'a' });
+  const marks = tempDir();
   try {
-    const p = policy({ a: sleeper(1), b: sleeper(1), c: sleeper(1) });
-    const started = Date.now();
+    const names = ['a', 'b', 'c'];
+    const p = policy({ a: barrier(marks, 'a', names), b: barrier(marks, 'b', names), c: barrier(marks, 'c', names) });
     const out = await run(p, ['c', 'a', 'b'], repo, { parallel: 3 });
-    const elapsed = Date.now() - started;
     assert.equal(out.map((o) => [o.name, o.status]), [['c', 'passed'], ['a', 'passed'], ['b', 'passed']]);
-    assert.ok(elapsed < 2000, `took ${elapsed} ms`);
   } finally {
-    cleanup(repo);
+    cleanup(repo, marks);
   }
 });
 
@@ -72,22 +92,32 @@ test('cheap validators start first; max_parallel 1 runs one at a time', async ()
 
 test('fail-fast skips what has not started and cancels what is running', async () => {
   const repo = makeRepo({ 'a.txt': 'a' });
+  const pidDir = tempDir();
+  const pidFile = join(pidDir, 'long.pid');
   try {
     const p = policy({
       bad: { argv: ['python3', '-c', 'import sys; sys.exit(1)'], parser: 'exit-code', cost: 'cheap' },
-      long: { ...sleeper(20), cost: 'normal' },
+      long: {
+        argv: ['python3', '-c', `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(60)`],
+        timeout_s: 90,
+        parser: 'exit-code' as const,
+        cost: 'normal',
+      },
       later: { ...sleeper(0), cost: 'expensive' },
     });
-    const started = Date.now();
     const out = await run(p, ['long', 'later', 'bad'], repo, { failFast: true, parallel: 2 });
-    assert.ok(Date.now() - started < 5000, 'the long one was cancelled');
+    // The long one was started and is gone when the run returns: cancelled, not waited for.
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the long validator still runs');
+    }
     assert.equal(out.map((o) => [o.name, o.status]), [['long', 'skipped'], ['later', 'skipped'], ['bad', 'failed']]);
     assert.match(out[0].note ?? '', /fail-fast/);
     const noFailFast = await run(p, ['bad', 'later'], repo, { failFast: false, parallel: 1 });
     assert.equal(noFailFast.map((o) => o.status), ['failed', 'passed']);
     assert.equal(noFailFast[0].failures.map((f) => [f.category, f.message]), [['exit-code', 'bad exited with code 1']]);
   } finally {
-    cleanup(repo);
+    cleanup(repo, pidDir);
   }
 });
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, posix, relative, sep } from 'node:path';
 import type { Failure } from '../../validation/types.js';
 
-export type ParserName = 'ruff' | 'mypy' | 'pytest' | 'tsc' | 'eslint' | 'exit-code';
+export type ParserName = 'ruff' | 'mypy' | 'pytest' | 'unittest' | 'tsc' | 'eslint' | 'exit-code';
 
 export interface ParseInput {
   /** The validator's name in the policy; stamped on every failure. */

@@ -7,6 +7,7 @@ import { parseMypy } from './mypy.js';
 import { parsePytest } from './pytest.js';
 import { parseRuff } from './ruff.js';
 import { parseTsc } from './tsc.js';
+import { parseUnittest } from './unittest.js';
 
 export type { OutputParser, ParseInput, ParserName } from './common.js';
 export { failureId, makeFailure, normaliseMessage, sortFailures, toRepoPath } from './common.js';
@@ -17,6 +18,7 @@ export const PARSERS: Readonly<Record<ParserName, OutputParser>> = Object.freeze
   ruff: parseRuff,
   mypy: parseMypy,
   pytest: parsePytest,
+  unittest: parseUnittest,
   tsc: parseTsc,
   eslint: parseEslint,
   'exit-code': parseExitCode,

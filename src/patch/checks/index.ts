@@ -10,13 +10,13 @@ import { patchPaths } from '../types.js';
 import { locateChanges } from '../locate/index.js';
 import { checkGitApply } from './git-apply.js';
 import { checkBinary, checkDeletes, checkMaxBytes, checkMaxFiles, checkModeChanges, checkNewFiles, checkRenames } from './operations.js';
-import { checkAllowedFiles, checkForbiddenPaths, checkPathSyntax, checkProtectedPaths } from './paths.js';
+import { checkAllowedFiles, checkForbiddenPaths, checkPathSyntax, checkProtectedPaths, checkUserWork } from './paths.js';
 import { checkFileTypes, checkSymlinks } from './symlinks.js';
 import type { CheckResult } from './types.js';
 import { safetyRules } from './types.js';
 
 export * from './types.js';
-export { checkPathSyntax, checkProtectedPaths, checkForbiddenPaths, checkAllowedFiles, pathSyntaxProblem, isProtectedPath } from './paths.js';
+export { checkPathSyntax, checkProtectedPaths, checkForbiddenPaths, checkAllowedFiles, checkUserWork, pathSyntaxProblem, isProtectedPath } from './paths.js';
 export { checkDeletes, checkRenames, checkNewFiles, checkModeChanges, checkBinary, checkMaxFiles, checkMaxBytes } from './operations.js';
 export { checkSymlinks, checkFileTypes, symlinkOnPath } from './symlinks.js';
 export { checkGitApply, GIT_APPLY_ARGS } from './git-apply.js';
@@ -26,6 +26,8 @@ export interface GateInput {
   exec: Exec;
   policy: Policy;
   task: Pick<Task, 'allowed_files'>;
+  /** Files with the user's uncommitted work that the patch may not touch. */
+  userWork?: readonly string[];
   /** Run `git apply --check` (gate step's with.git_apply_check; default true). */
   gitApplyCheck?: boolean;
 }
@@ -40,7 +42,7 @@ export interface GateVerdict {
 }
 
 const FIT_CHECKS = new Set(['git-apply-check', 'locate', 'elision', 'file-types']);
-const PATH_RULES = new Set(['path-syntax', 'protected-paths', 'forbidden-paths', 'allowed-files', 'symlinks']);
+const PATH_RULES = new Set(['path-syntax', 'protected-paths', 'forbidden-paths', 'allowed-files', 'user-work', 'symlinks']);
 
 export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promise<GateVerdict> {
   const rules = safetyRules(input.policy, input.task);
@@ -52,6 +54,7 @@ export async function runGateChecks(patch: ParsedPatch, input: GateInput): Promi
     checkProtectedPaths(paths),
     checkForbiddenPaths(paths, rules),
     checkAllowedFiles(paths, rules),
+    ...(input.userWork?.length ? [checkUserWork(paths, input.userWork)] : []),
     await checkSymlinks(patch, input.repo, rules),
     checkDeletes(patch, rules),
     checkRenames(patch, rules),

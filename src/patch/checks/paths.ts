@@ -51,6 +51,13 @@ export function checkForbiddenPaths(paths: string[], rules: SafetyRules): CheckR
   return fail('forbidden-paths', `${listPaths(bad)} ${bad.length === 1 ? 'matches' : 'match'} safety.forbidden_paths (${rules.forbiddenPaths.join(', ')})`, bad);
 }
 
+/** Files holding the user's uncommitted work (src/context/user-work.ts) are not the patch's to change. */
+export function checkUserWork(paths: string[], userWork: readonly string[]): CheckResult {
+  const bad = paths.filter((p) => userWork.includes(p));
+  if (bad.length === 0) return pass('user-work');
+  return fail('user-work', `${listPaths(bad)} ${bad.length === 1 ? 'holds' : 'hold'} the user's uncommitted work in progress; leave ${bad.length === 1 ? 'it' : 'them'} unchanged (commit or stash first, or set safety.allow_dirty_files: true)`, bad);
+}
+
 export function checkAllowedFiles(paths: string[], rules: SafetyRules): CheckResult {
   const bad = paths.filter((p) => !rules.isAllowed(p));
   if (bad.length === 0) return pass('allowed-files');

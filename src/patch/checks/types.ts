@@ -7,6 +7,7 @@ export type CheckName =
   | 'protected-paths'
   | 'forbidden-paths'
   | 'allowed-files'
+  | 'user-work'
   | 'symlinks'
   | 'file-types'
   | 'deletes'

@@ -497,7 +497,7 @@ export interface Validator {
   /**
    * How the output is turned into failures.
    */
-  parser?: 'ruff' | 'mypy' | 'pytest' | 'tsc' | 'eslint' | 'exit-code';
+  parser?: 'ruff' | 'mypy' | 'pytest' | 'unittest' | 'tsc' | 'eslint' | 'exit-code';
   /**
    * Working directory relative to the repo root; must stay inside it.
    */
@@ -531,6 +531,7 @@ export interface Validator {
     | 'ruff'
     | 'mypy'
     | 'pytest'
+    | 'unittest'
     | 'tsc'
     | 'eslint'
     | 'exit-code'

@@ -1,0 +1,156 @@
+// Project detection over in-memory file lists shaped like real projects: where the code
+// and tests are, which runner, which checkers, and globs that match real files.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { detectProject, memoryFiles, taskGlobs, unmatchedGlobs, validatorsFor, type ProjectFiles } from '../../src/project/index.js';
+
+function read(files: Record<string, string>) {
+  const pf: ProjectFiles = memoryFiles(files);
+  const profile = detectProject(pf);
+  const globs = taskGlobs(pf, profile);
+  const validators = validatorsFor(pf, profile);
+  // Every glob written must match a real file.
+  assert.equal(unmatchedGlobs(globs.allowed, pf.files), [], `allowed globs match nothing: ${globs.allowed}`);
+  assert.equal(unmatchedGlobs(globs.context, pf.files), []);
+  return { profile, globs, validators, p: profile.projects[0] };
+}
+
+test('src layout from pyproject.toml: package-dir, testpaths, pytest, ruff only when configured', () => {
+  const { p, globs, validators } = read({
+    'pyproject.toml': '[project]\nname = "slugs"\n\n[tool.setuptools]\npackage-dir = {"" = "src"}\npackages = ["slugs", "slugs.text"]\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["src"]\n\n[tool.ruff]\nline-length = 100\n',
+    'src/slugs/__init__.py': '',
+    'src/slugs/text/__init__.py': '',
+    'tests/test_slugs.py': 'def test_x():\n    pass\n',
+    'docs/conf.py': '',
+  });
+  assert.is(p.language, 'python');
+  assert.equal(p.sources, ['src/slugs']);
+  assert.equal(p.tests, ['tests']);
+  assert.equal(p.importRoots, ['src']);
+  assert.is(p.runner, 'pytest');
+  assert.equal(p.checkers, ['ruff']);
+  assert.equal(globs.allowed, ['src/slugs/**/*.py', 'tests/**/*.py']);
+  assert.ok(globs.context.includes('pyproject.toml'));
+  assert.equal(validators.map((v) => [v.name, v.parser, v.cwd]), [['ruff', 'ruff', '.'], ['pytest', 'pytest', '.']]);
+});
+
+test('a package at the top level (jwt/) from setup.cfg packages = find:, pytest from a conftest', () => {
+  const { p, globs } = read({
+    'setup.cfg': '[metadata]\nname = PyJWT\n\n[options]\npackages = find:\npython_requires = >=3.7\n\n[options.packages.find]\nexclude =\n    tests\n    tests.*\n',
+    'setup.py': 'from setuptools import setup\nsetup()\n',
+    'jwt/__init__.py': '',
+    'jwt/api_jwt.py': '',
+    'tests/__init__.py': '',
+    'tests/conftest.py': '',
+    'tests/test_api_jwt.py': '',
+  });
+  assert.equal(p.sources, ['jwt']);
+  assert.is(p.runner, 'pytest');
+  assert.equal(p.checkers, []);
+  assert.equal(globs.allowed, ['jwt/**/*.py', 'tests/**/*.py']);
+});
+
+test('unittest when nothing names pytest and the tests are unittest.TestCase classes', () => {
+  const { p, validators } = read({
+    'pyproject.toml': '[build-system]\nrequires = ["flit_core"]\n\n[project]\nname = "tomlish"\n',
+    'tomlish/__init__.py': '',
+    'tomlish/_parser.py': '',
+    'tests/__init__.py': '',
+    'tests/test_parse.py': 'import unittest\n\nclass T(unittest.TestCase):\n    pass\n',
+  });
+  assert.is(p.runner, 'unittest');
+  assert.match(p.evidence.join('\n'), /no pytest configuration or dependency, and tests\/test_parse.py uses unittest/);
+  assert.equal(validators.map((v) => v.argv), [['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']]);
+});
+
+test('pytest wins over unittest-style tests when pytest is a dependency', () => {
+  const { p } = read({
+    'pyproject.toml': '[project]\nname = "x"\n[project.optional-dependencies]\ntest = ["pytest>=7"]\n',
+    'x/__init__.py': '',
+    'tests/test_x.py': 'import unittest\n',
+  });
+  assert.is(p.runner, 'pytest');
+  assert.match(p.evidence.join('\n'), /pytest named in pyproject.toml/);
+});
+
+test('setup.py package_dir and packages=[...], and a source/ layout found by its __init__.py', () => {
+  const a = read({ 'setup.py': "setup(name='m', package_dir={'': 'lib'}, packages=['mpkg'])\n", 'lib/mpkg/__init__.py': '', 'lib/mpkg/core.py': '', 'tests/test_core.py': 'def test(): pass\n' });
+  assert.equal(a.p.sources, ['lib/mpkg']);
+  assert.equal(a.p.importRoots, ['lib']);
+  const b = read({ 'requirements.txt': 'requests\n', 'source/app/__init__.py': '', 'source/app/main.py': '', 'test/test_main.py': 'def test(): pass\n' });
+  assert.equal(b.p.sources, ['source/app']);
+  assert.equal(b.p.tests, ['test']);
+  assert.equal(b.globs.allowed, ['source/app/**/*.py', 'test/**/*.py']);
+});
+
+test('mypy from mypy.ini checks the packages; an unreadable pyproject.toml is a note, not a crash', () => {
+  const { p, validators, profile } = read({ 'pyproject.toml': '[project\nname=', 'mypy.ini': '[mypy]\nstrict = True\n', 'pkg/__init__.py': '', 'tests/test_pkg.py': 'def test(): pass\n' });
+  assert.equal(p.checkers, ['mypy']);
+  assert.equal(validators.find((v) => v.name === 'mypy')?.argv.at(-1), 'pkg');
+  assert.match(profile.notes.join('\n'), /pyproject.toml could not be read/);
+});
+
+test('TypeScript: main points at dist/ (not in the repo), tsconfig include gives src/, vitest and tsc', () => {
+  const { p, globs, validators } = read({
+    'package.json': JSON.stringify({ name: 'ts-lib', main: 'dist/index.js', types: 'dist/index.d.ts', scripts: { test: 'vitest run' }, devDependencies: { vitest: '^2', typescript: '^5' } }),
+    'tsconfig.json': '{\n  // strict on\n  "compilerOptions": { "strict": true, "outDir": "dist", },\n  "include": ["src"]\n}\n',
+    'src/index.ts': '',
+    'src/util/range.ts': '',
+    'test/range.test.ts': '',
+  });
+  assert.is(p.language, 'node');
+  assert.equal(p.sources, ['src']);
+  assert.equal(p.tests, ['test']);
+  assert.is(p.runner, 'vitest');
+  assert.equal(p.checkers, ['tsc']);
+  assert.equal(globs.allowed, ['src/**/*.ts', 'test/**/*.ts']);
+  assert.equal(validators.map((v) => [v.name, v.argv.join(' '), v.nodeBin]), [['tsc', 'npx --no-install tsc --noEmit --pretty false', 'tsc'], ['vitest', 'npx --no-install vitest run', 'vitest']]);
+});
+
+test('node:test from the test script; exports and files name the code; eslint only with its config', () => {
+  const { p, validators } = read({
+    'package.json': JSON.stringify({ name: 'n', type: 'module', exports: { '.': './lib/index.js', './util': './lib/util.js' }, files: ['lib'], scripts: { test: 'node --test test/' } }),
+    'eslint.config.js': 'export default [];\n',
+    'lib/index.js': '',
+    'lib/util.js': '',
+    'test/index.test.js': "import test from 'node:test';\n",
+  });
+  assert.equal(p.sources, ['lib']);
+  assert.is(p.runner, 'node-test');
+  assert.equal(p.checkers, ['eslint']);
+  assert.equal(validators.map((v) => [v.name, v.argv.join(' ')]), [['eslint', 'npx --no-install eslint --format json .'], ['node-test', 'npm test --silent']]);
+  const jest = read({ 'package.json': JSON.stringify({ name: 'j', main: 'index.js', scripts: { test: 'jest' }, devDependencies: { jest: '29' } }), 'index.js': '', '__tests__/a.test.js': '' });
+  assert.is(jest.p.runner, 'jest');
+  assert.equal(jest.globs.allowed, ['index.js', '__tests__/**/*.js']);
+  const npmTest = read({ 'package.json': JSON.stringify({ name: 'k', scripts: { test: 'mocha' } }), 'src/a.js': '', 'test/a.js': '' });
+  assert.is(npmTest.p.runner, 'npm-test');
+  const none = read({ 'package.json': JSON.stringify({ name: 'k', scripts: { test: 'echo "Error: no test specified" && exit 1' } }), 'src/a.js': '' });
+  assert.is(none.p.runner, null);
+  assert.match(none.profile.notes.join('\n'), /no test runner is configured/);
+});
+
+test('a monorepo folder: one project per folder, validators named by folder and run there', () => {
+  const { profile, globs, validators } = read({
+    'README.md': '# mono\n',
+    'services/api/pyproject.toml': '[project]\nname = "api"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    'services/api/src/api/__init__.py': '',
+    'services/api/tests/test_api.py': 'def test(): pass\n',
+    'web/package.json': JSON.stringify({ name: 'web', scripts: { test: 'node --test' } }),
+    'web/src/app.js': '',
+    'web/test/app.test.js': '',
+    'examples/demo/package.json': '{}',
+  });
+  assert.is(profile.kind, 'mixed');
+  assert.equal(profile.projects.map((p) => p.dir), ['services/api', 'web']);
+  assert.equal(globs.allowed, ['services/api/src/api/**/*.py', 'services/api/tests/**/*.py', 'web/src/**/*.js', 'web/test/**/*.js']);
+  assert.equal(validators.map((v) => [v.name, v.cwd]), [['pytest-services-api', 'services/api'], ['node-test-web', 'web']]);
+});
+
+test('nothing recognisable: one generic glob and a note', () => {
+  const { profile, globs, validators } = read({ 'notes.md': 'x\n' });
+  assert.is(profile.kind, 'generic');
+  assert.equal(globs.allowed, ['**/*']);
+  assert.equal(validators, []);
+});
+
+test.run();
