@@ -51,7 +51,7 @@ export const parseUnittest: OutputParser = (input) => {
     const category = kind === 'FAIL' ? 'test-failure' : kind === 'UNEXPECTED SUCCESS' ? 'unexpected-success' : where.startsWith(FAILED_LOADER) ? 'collection-error' : 'test-error';
     const errorLine = [...block].reverse().find((l) => l.trim() && !/^\s/.test(l)) ?? '';
     const { file, line } = frameInRepo(block, input);
-    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, id), category, file, line, message: errorLine ? `${id}: ${errorLine.trim()}` : id });
+    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, id), category, file, line, message: errorLine ? `${id}: ${errorLine.trim()}` : id, test: id });
   }
   return failures;
 };
