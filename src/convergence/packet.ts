@@ -33,6 +33,8 @@ export interface PacketAttempt {
   failure_count: number;
   failures: Failure[];
   verdict: Verdict | null;
+  /** Failures that were there before the run (the baseline), not charged to this attempt. */
+  pre_existing: Failure[];
 }
 
 export interface EscalationPacket {
@@ -86,6 +88,7 @@ export function buildEscalationPacket(input: PacketInput): EscalationPacket {
     failure_count: a.failures.length,
     failures: a.failures.slice(0, PACKET_FAILURE_CAP),
     verdict: a.verdict ?? null,
+    pre_existing: (a.baseline?.pre_existing ?? []).slice(0, PACKET_FAILURE_CAP),
   }));
   const last = [...input.attempts].reverse().find((a) => a.verdict);
   return {
@@ -132,6 +135,7 @@ export function packetSummary(packet: EscalationPacket, lastPatch: string | null
       for (const f of a.failures.slice(0, 10)) lines.push(failureLine(f));
       if (a.failure_count > 10) lines.push(`  - … ${a.failure_count - 10} more`);
     }
+    if (a.pre_existing.length) lines.push(`Failing before the run too (not charged): ${a.pre_existing.slice(0, 10).map((f) => f.test ?? f.message.split('\n')[0].slice(0, 120)).join('; ')}`);
   }
   if (lastPatch) {
     const text = lastPatch.length > maxPatchChars ? `${lastPatch.slice(0, maxPatchChars)}\n[… patch cut at ${maxPatchChars} characters]` : lastPatch;

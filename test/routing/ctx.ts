@@ -1,7 +1,7 @@
 // A real StepContext for tests of routing, context and propose: the default policy from
 // policies/default.yaml, real exec (git), a records folder in a temp dir, an event list.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { runCommand } from '../../src/exec/run.js';
 import type { Ledger } from '../../src/budget/types.js';
@@ -70,7 +70,9 @@ export function makeCtx(options: {
       records: {
         dir: recordsDir,
         async writeText(name, text) {
-          if (recordsDir) writeFileSync(join(recordsDir, name), text);
+          if (!recordsDir) return;
+          mkdirSync(dirname(join(recordsDir, name)), { recursive: true }); // names may have folders (validators/attempt-1/x.log), as in FolderRecords
+          writeFileSync(join(recordsDir, name), text);
         },
         async writeJson(name, value) {
           if (recordsDir) writeFileSync(join(recordsDir, name), JSON.stringify(value, null, 2));
