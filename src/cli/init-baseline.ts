@@ -1,38 +1,40 @@
 // `pipe init` runs the task's validators once on the unchanged tree and says how each
 // went, with the first real error line, so a broken environment shows up before any run.
-// One small function, so it can move to the baseline module when that lands.
+// It is the baseline module's run, so `pipe run` afterwards finds it in the cache.
 import type { Exec } from '../exec/run.js';
-import { runValidators } from '../validation/run.js';
-import { maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
+import { runBaseline } from '../validation/baseline/index.js';
 import type { Policy } from '../types/generated/index.js';
 
 export interface InitBaselineResult {
   name: string;
   status: 'passed' | 'failed' | 'skipped';
   failures: number;
-  /** The first failure's message, cut to one line. */
+  /** The first failure's message, cut to one line (the environment problem's error line when there is one). */
   first_error: string | null;
   duration_ms: number;
+  /** Why this validator cannot test the repository here (a run would stop with exit 2), or null. */
+  problem: { kind: string; line: string; fix: string } | null;
 }
 
-export async function runInitBaseline(repo: string, policy: Policy, names: string[], exec: Exec): Promise<InitBaselineResult[]> {
+/**
+ * The baseline module's run (src/validation/baseline), so init reports environment problems
+ * the way `pipe run` will stop on them, and fills the cache: the first `pipe plan` / `pipe
+ * run` on the same tree does not test it again. The example task is left out of the digest.
+ */
+export async function runInitBaseline(repo: string, policy: Policy, names: string[], exec: Exec, taskFile = 'tasks/example.yaml'): Promise<InitBaselineResult[]> {
   if (!names.length) return [];
-  const specs = resolveValidatorSpecs(policy, names, repo);
-  const outcomes = await runValidators({
-    repo,
-    exec,
-    specs,
-    allowedExecutables: policy.safety?.allowed_executables ?? [],
-    maxParallel: maxParallel(policy),
-    failFast: false,
+  const report = await runBaseline({ repoRoot: repo, validators: names, policy, exec, mode: 'always', excludeFromDigest: [taskFile] });
+  return report.validators.map((v) => {
+    const problem = report.problems.find((p) => p.validator === v.name) ?? null;
+    return {
+      name: v.name,
+      status: v.status,
+      failures: v.failures.length,
+      first_error: problem ? problem.line : v.failures[0] ? firstLine(v.failures[0].message) : v.note,
+      duration_ms: Math.round(v.duration_ms),
+      problem: problem ? { kind: problem.kind, line: problem.line, fix: problem.fix } : null,
+    };
   });
-  return outcomes.map((o) => ({
-    name: o.name,
-    status: o.status,
-    failures: o.failures.length,
-    first_error: o.failures[0] ? firstLine(o.failures[0].message) : o.note,
-    duration_ms: Math.round(o.durationMs),
-  }));
 }
 
 const ERROR_LINE = /\b\w*Error\b|\berror\b|ERR!|✖|\bFAIL(ED)?\b|No module named|not found|cannot find/i;

@@ -105,6 +105,7 @@ export default class Init extends PipeCommand {
     for (const r of results) {
       const head = `  ${r.name}: ${r.status}${r.failures ? ` (${r.failures} failure${r.failures === 1 ? '' : 's'})` : ''} in ${r.duration_ms} ms`;
       this.say(r.status === 'passed' ? head : `${head}${r.first_error ? ` — ${r.first_error}` : ''}`);
+      if (r.problem) this.say(`    cannot test here (${r.problem.kind}): ${r.problem.fix}; \`pipe run\` stops with exit 2 until this is fixed`);
     }
     if (results.some((r) => r.status !== 'passed')) {
       this.say('  these failures exist before any change: fix the environment (or the tests) first, or a run will be judged against them');

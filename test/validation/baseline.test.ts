@@ -57,8 +57,17 @@ test('a rerun on the same tree is a cache hit; any change to the tree (untracked
   const always = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, mode: 'always' });
   assert.is(always.cached, false);
 
+  // The task file is left out of the digest: editing its goal keeps the cached baseline.
+  writeFiles(dir, { 'tasks/t.yaml': 'goal: one\n' });
+  const withTask = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, excludeFromDigest: ['tasks/t.yaml'] });
+  writeFiles(dir, { 'tasks/t.yaml': 'goal: two\n' });
+  const edited = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, excludeFromDigest: ['tasks/t.yaml'] });
+  assert.is(edited.cached, true);
+  assert.is(edited.digest, withTask.digest);
+  assert.is(withTask.digest, first.digest);
+
   writeFiles(dir, { 'tests/test_new.py': 'def test_new():\n    assert True\n' });
-  const changed = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p });
+  const changed = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, excludeFromDigest: ['tasks/t.yaml'] });
   assert.is(changed.cached, false);
   assert.is.not(changed.digest, first.digest);
   assert.equal(readdirSync(join(dir, '.pipe', 'baseline')).length, 2);
