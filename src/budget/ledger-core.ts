@@ -44,7 +44,7 @@ FROM ${TABLE} WHERE project = ? AND status <> 'blocked'`;
 const COLUMNS = [
   'id', 'project', 'run_id', 'task_id', 'role', 'provider', 'model', 'tier_requested', 'tier_served', 'reasoning_effort',
   'est_input_tokens', 'est_output_tokens', 'projected_usd', 'input_tokens', 'cached_input_tokens', 'output_tokens',
-  'reasoning_tokens', 'actual_usd', 'status', 'reason', 'request_id', 'created_at', 'updated_at',
+  'reasoning_tokens', 'actual_usd', 'status', 'reason', 'request_id', 'created_at', 'updated_at', 'task_limit_usd',
 ] as const;
 const INSERT_SQL = `INSERT INTO ${TABLE} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
@@ -84,6 +84,7 @@ function toEntry(row: Record<string, unknown>): LedgerEntry {
     request_id: s('request_id'),
     created_at: String(row.created_at),
     updated_at: String(row.updated_at),
+    task_limit_usd: numOrNull(row.task_limit_usd),
   };
 }
 
@@ -98,7 +99,7 @@ export function newEntryId(now: Date): string {
   return `${now.getTime().toString(16).padStart(12, '0')}-${sequence.toString(16).padStart(6, '0')}-${randomBytes(5).toString('hex')}`;
 }
 
-function newRow(request: Omit<ReserveRequest, 'limits'>, status: 'reserved' | 'blocked', reason: string | null, at: Date): Row {
+function newRow(request: Omit<ReserveRequest, 'limits'> & { limits?: ReserveRequest['limits'] }, status: 'reserved' | 'blocked', reason: string | null, at: Date): Row {
   const now = at.toISOString();
   return {
     id: newEntryId(at),
@@ -124,6 +125,7 @@ function newRow(request: Omit<ReserveRequest, 'limits'>, status: 'reserved' | 'b
     request_id: null,
     created_at: now,
     updated_at: now,
+    task_limit_usd: request.limits?.taskUsd ?? null,
   };
 }
 
@@ -176,7 +178,7 @@ export class KnexLedger implements Ledger {
     return readScopesFrom(rawRows(rows), request);
   }
 
-  async recordBlocked(request: Omit<ReserveRequest, 'limits'> & { reason: string }): Promise<string> {
+  async recordBlocked(request: Omit<ReserveRequest, 'limits'> & { limits?: ReserveRequest['limits']; reason: string }): Promise<string> {
     this.assertWritable('record a blocked call');
     const row = newRow(request, 'blocked', request.reason, this.options.now());
     await this.db(TABLE).insert(row);
@@ -237,6 +239,19 @@ export class KnexLedger implements Ledger {
     if (filter.role !== undefined) q.where('role', filter.role);
     const rows = (await q) as Record<string, unknown>[];
     return rows.map((r) => ({ role: String(r.role), task_id: String(r.task_id), spent_usd: roundUsd(num(r.spent_usd)), reserved_usd: roundUsd(num(r.reserved_usd)) }));
+  }
+
+  /** Per task, the task limit its newest run enforced (rows from before schema version 2 have none). */
+  async taskLimits(filter: { project: string }): Promise<Record<string, number>> {
+    if (!this.options.hasTable || !(await this.db.schema.hasColumn(TABLE, 'task_limit_usd'))) return {};
+    const rows = (await this.db(TABLE)
+      .select('task_id', 'task_limit_usd')
+      .where('project', filter.project)
+      .whereNotNull('task_limit_usd')
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])) as Record<string, unknown>[];
+    const limits: Record<string, number> = {};
+    for (const r of rows) limits[String(r.task_id)] = num(r.task_limit_usd);
+    return limits;
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import { MIGRATIONS_TABLE, migrationSource } from './migrations/index.js';
 import type { Ledger } from './types.js';
 
 export const DEFAULT_LEDGER = '.pipe/ledger.sqlite';
+export const MEMORY_LEDGER = ':memory:';
 
 export interface OpenLedgerOptions {
   /** Repository root: a relative SQLite path resolves from it. */
@@ -31,6 +32,8 @@ export type LedgerLocation =
 /** Parses a Config `ledger:` value. A `?schema=name` query on a PostgreSQL URL selects (and creates) a schema. */
 export function resolveLedgerLocation(location: string | undefined, repo: string): LedgerLocation {
   const value = (location ?? '').trim() || DEFAULT_LEDGER;
+  // SQLite's own name for a private in-memory database (pipe replay's scratch ledger).
+  if (value === MEMORY_LEDGER) return { kind: 'sqlite', file: MEMORY_LEDGER };
   if (/^postgres(ql)?:\/\//i.test(value)) {
     let url: URL;
     try {
@@ -72,12 +75,37 @@ export async function openLedger(location: string, options: OpenLedgerOptions): 
 }
 
 async function openSqlite(file: string, readOnly: boolean, now: () => Date, busyTimeoutMs: number): Promise<Ledger> {
-  const missing = !existsSync(file);
-  if (!readOnly) mkdirSync(dirname(file), { recursive: true });
+  return (await openSqliteDb(file, readOnly, now, busyTimeoutMs)).ledger;
+}
+
+/** A private in-memory ledger that can be emptied and used again (pipe replay: one per replay, reset per run). */
+export interface ScratchLedger {
+  ledger: Ledger;
+  /** Deletes every row. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openScratchLedger(now: () => Date): Promise<ScratchLedger> {
+  const { db, ledger } = await openSqliteDb(MEMORY_LEDGER, false, now, 0);
+  return {
+    // Callers close runs' ledgers when done; the scratch one lives until close() below.
+    ledger: Object.assign(Object.create(ledger) as Ledger, { close: async () => {} }),
+    reset: async () => {
+      await db(TABLE).delete();
+    },
+    close: () => ledger.close(),
+  };
+}
+
+async function openSqliteDb(file: string, readOnly: boolean, now: () => Date, busyTimeoutMs: number): Promise<{ db: Knex; ledger: KnexLedger }> {
+  const memory = file === MEMORY_LEDGER;
+  const missing = memory || !existsSync(file);
+  if (!readOnly && !memory) mkdirSync(dirname(file), { recursive: true });
   const db = knexFactory({
     client: 'better-sqlite3',
     // A read-only ledger with no file yet reads as empty: an in-memory stand-in keeps one code path.
-    connection: { filename: readOnly && missing ? ':memory:' : file, options: { readonly: readOnly && !missing } },
+    connection: { filename: (readOnly && missing) || memory ? MEMORY_LEDGER : file, options: { readonly: readOnly && !missing } },
     useNullAsDefault: true,
     pool: {
       min: 1,
@@ -98,7 +126,7 @@ async function openSqlite(file: string, readOnly: boolean, now: () => Date, busy
   try {
     if (!readOnly) await migrateLatest(db, null);
     const hasTable = readOnly ? !missing && (await db.schema.hasTable(TABLE)) : true;
-    return new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, now, lockedTransaction: sqliteLockedTransaction(db) });
+    return { db, ledger: new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, now, lockedTransaction: sqliteLockedTransaction(db) }) };
   } catch (err) {
     await db.destroy();
     throw err;

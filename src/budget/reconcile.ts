@@ -9,6 +9,7 @@ import type { Usage } from '../providers/contract.js';
 import type { Policy } from '../types/generated/index.js';
 import { computeCostUsd } from './pricing.js';
 import type { Ledger, LedgerEntry } from './types.js';
+import { isProcessAlive } from '../records/process-alive.js';
 
 export const RELEASE_REASON = 'released by reconcile: no call recorded';
 
@@ -38,15 +39,6 @@ export interface ReconcileOptions {
   olderThan?: Date;
   /** Whether a pid is a live process (default: signal 0). */
   isAlive?: (pid: number) => boolean;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 type Event = Record<string, unknown>;
@@ -191,7 +183,7 @@ async function reconcileOne(ledger: Ledger, row: LedgerEntry, options: Reconcile
 /** Settles or releases open reservations of dead runs; reports every one it looked at. */
 export async function reconcileLedger(ledger: Ledger, options: ReconcileOptions): Promise<ReconcileReport> {
   const olderThan = (options.olderThan ?? new Date(Date.now() - process.uptime() * 1000)).toISOString();
-  const isAlive = options.isAlive ?? pidAlive;
+  const isAlive = options.isAlive ?? isProcessAlive;
   const rows = (await ledger.entries({ project: options.project, status: 'reserved' })).filter((r) => r.created_at < olderThan);
   const actions: ReconcileAction[] = [];
   for (const row of rows) {

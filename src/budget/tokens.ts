@@ -46,10 +46,25 @@ function encoding(name: EncodingName): Encoding {
   return enc;
 }
 
+// The same long texts (a prompt's context, a recorded answer) are counted again on every
+// attempt and, in a replay, on every run: remember the last few hundred counts.
+const COUNT_CACHE_MIN_CHARS = 512;
+const COUNT_CACHE_SIZE = 256;
+const counts = new Map<string, number>();
+
 /** Exact token count of a text for a model (no chat framing). */
 export function countTextTokens(model: string, text: string): number {
   if (text.length === 0) return 0;
-  return encoding(encodingForModel(model)).countTokens(text, AS_PLAIN_TEXT);
+  const name = encodingForModel(model);
+  if (text.length < COUNT_CACHE_MIN_CHARS) return encoding(name).countTokens(text, AS_PLAIN_TEXT);
+  const key = `${name}\0${text}`;
+  let n = counts.get(key);
+  if (n === undefined) {
+    n = encoding(name).countTokens(text, AS_PLAIN_TEXT);
+    if (counts.size >= COUNT_CACHE_SIZE) counts.delete(counts.keys().next().value as string);
+    counts.set(key, n);
+  }
+  return n;
 }
 
 /**

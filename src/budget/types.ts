@@ -27,6 +27,8 @@ export interface LedgerEntry {
   request_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The task limit the run enforced when this row was written (null: none, or a row from before schema version 2). */
+  task_limit_usd: number | null;
 }
 
 /** Limits checked atomically with the reservation; undefined = no limit at that level. */
@@ -110,13 +112,15 @@ export interface Ledger {
   /** Checks every limit and inserts the `reserved` row in one transaction; over a limit it inserts a `blocked` row instead. */
   reserve(request: ReserveRequest): Promise<ReserveOutcome>;
   /** Records a call blocked before the ledger check (a per-call limit, runtime, approval). */
-  recordBlocked(request: Omit<ReserveRequest, 'limits'> & { reason: string }): Promise<string>;
+  recordBlocked(request: Omit<ReserveRequest, 'limits'> & { limits?: ReserveRequest['limits']; reason: string }): Promise<string>;
   settle(request: SettleRequest): Promise<void>;
   entries(filter?: EntryFilter): Promise<LedgerEntry[]>;
   /** Spend at the project, role and task levels without reserving (dry runs, plan). */
   scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits'>): Promise<ScopeFigures>;
   /** Spend grouped by role and task (settled + failed actual_usd; open reservations' projected_usd). */
   spendByRoleAndTask(filter: { project: string; since?: string; taskId?: string; role?: string }): Promise<SpendRow[]>;
+  /** Per task id, the task limit its newest run enforced (policy task_budget_usd or the task's max_usd, whichever is smaller). */
+  taskLimits(filter: { project: string }): Promise<Record<string, number>>;
   /** 'sqlite' or 'postgres'. */
   readonly kind: LedgerKind;
   /** True when opened read-only (dry runs): reserve, recordBlocked and settle throw. */

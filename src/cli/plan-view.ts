@@ -1,8 +1,10 @@
 // What `pipe plan` shows: the merged pipeline, the route and why, the context, the
 // projection and the headroom, from a dry run's step outputs.
 import type { RunOutcome } from '../runner/runner.js';
+import { resolveValidatorSpecs } from '../validation/specs.js';
+import { describeOverrides, planValidatorSandbox } from '../validation/sandbox.js';
 import type { Session } from './session.js';
-import { usd } from './progress.js';
+import { formatUsd as usd } from '../budget/money.js';
 import { describeBaseline } from './baseline.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
 import type { UserWork } from '../context/user-work.js';
@@ -23,6 +25,7 @@ export interface PlanJson {
   error: { code: string; message: string } | null;
   /** The user's uncommitted work inside allowed_files, and whether `pipe run` would stop before the call. */
   user_work: { has_commit: boolean; dirty_files: string[]; protected_files: string[]; run_would_stop: { code: string; exit_code: number; message: string } | null };
+  sandbox: SandboxPlan;
   policy?: unknown;
   /** The validators on the unchanged tree (null with --no-baseline or validation.baseline: off). */
   baseline: BaselinePlanView | null;
@@ -53,6 +56,29 @@ export function baselinePlanView(report: BaselineReport | null): BaselinePlanVie
     imports: report.imports,
     warnings: report.warnings,
     validators: report.validators.map((v) => ({ name: v.name, status: v.status, duration_ms: v.duration_ms, failures: v.failures.map((f) => ({ id: f.id, test: f.test ?? null, message: f.message })) })),
+  };
+}
+
+export interface SandboxPlan {
+  mode: string;
+  kind: 'bwrap' | 'none';
+  reason: string | null;
+  /** The policy's rules, as every validator without overrides gets them. */
+  rules: string[];
+  validators: { name: string; overrides: string[]; rules: string[] }[];
+}
+
+/** Which sandbox the task's validators would run in, and each one's overrides. */
+export function sandboxPlan(session: Session): SandboxPlan {
+  const choice = session.sandbox;
+  const specs = resolveValidatorSpecs(session.policy, session.task.validators ?? [], session.repo);
+  const base = planValidatorSandbox(choice, { sandbox: {} }, session.repo, session.policy, process.env.HOME);
+  return {
+    mode: choice.mode,
+    kind: choice.kind,
+    reason: choice.reason,
+    rules: base.record.rules,
+    validators: specs.map((spec) => ({ name: spec.name, overrides: describeOverrides(spec), rules: planValidatorSandbox(choice, spec, session.repo, session.policy, process.env.HOME).record.rules })),
   };
 }
 
@@ -95,6 +121,7 @@ export function planJson(session: Session, outcome: RunOutcome, withPolicy: bool
       protected_files: userWork.protected,
       run_would_stop: wouldStop ? { code: wouldStop.code, exit_code: wouldStop.exitCode, message: wouldStop.message } : null,
     },
+    sandbox: sandboxPlan(session),
     ...(withPolicy ? { policy: session.policy } : {}),
   };
 }
@@ -156,6 +183,14 @@ export function renderPlan(plan: PlanJson): string {
   } else {
     lines.push(`  baseline  ${plan.baseline_note ?? 'none'}`);
   }
+  const sb = plan.sandbox;
+  if (sb.kind === 'bwrap') {
+    lines.push(`  sandbox   bubblewrap (safety.sandbox: ${sb.mode})`);
+    for (const rule of sb.rules) lines.push(`    ${rule}`);
+  } else {
+    lines.push(`  sandbox   none (safety.sandbox: ${sb.mode}): ${sb.reason ?? ''}`);
+  }
+  for (const v of sb.validators) lines.push(`    - ${v.name}: ${v.overrides.length ? v.overrides.join('; ') : sb.kind === 'bwrap' ? 'the rules above' : 'no overrides'}`);
   const blocked = plan.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
   if (blocked) lines.push(`  ${blocked.status}: ${blocked.id}: ${blocked.message ?? ''}`);
   if (blocked && r && typeof r.role !== 'string' && typeof r.hint === 'string') lines.push(`  hint: ${r.hint}`);

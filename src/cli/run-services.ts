@@ -29,6 +29,7 @@ export function createCliServices(session: Session, options: CliServiceOptions):
       provider: createProviderFactory({ config: session.config, task: session.task, taskDir: session.taskDir, env: process.env }),
       approve: createApprover({ interactive, input: process.stdin, output: process.stderr }),
       progress: options.json || options.quiet ? silentProgress : createProgress({ verbose: options.verbose }),
+      sandbox: async () => session.sandbox,
     },
     async close() {
       if (ledger) await (await ledger.catch(() => null))?.close();

@@ -5,7 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
-import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
+import { chooseSandbox, unsandboxedWarning, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadConfigFile, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
 import { preflightValidators } from '../validation/preflight.js';
@@ -13,6 +14,7 @@ import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ResolvedPipeline } from '../dsl/types.js';
 import type { ProviderName } from '../providers/contract.js';
 import type { RunOptions } from '../runner/runner.js';
+import type { RunSources } from '../records/types.js';
 
 export interface SessionFlags {
   task: string;
@@ -20,6 +22,12 @@ export interface SessionFlags {
   pipeline?: string;
   policy?: string[];
   provider?: string;
+  /** A Config file to use instead of <repo>/.pipe/config.yaml (pipe replay --config). */
+  config?: string;
+  /** Where run records go (default <repo>/.pipe/runs). */
+  recordsRoot?: string;
+  /** Check that the task's validators can start here (default true; a replay without --validate runs none). */
+  preflight?: boolean;
 }
 
 export interface Session {
@@ -35,6 +43,21 @@ export interface Session {
   provider: ProviderName;
   ledgerLocation: string;
   project: string;
+  /** Where the documents came from, recorded in run.json. */
+  sources: RunSources;
+  recordsRoot?: string;
+  /** The sandbox validators run in (decided here, so `required` fails before any model call). */
+  sandbox: SandboxChoice;
+}
+
+let warnedUnsandboxed = false;
+
+/** `auto` without a sandbox: one warning per process, on stderr. */
+function warnOnce(choice: SandboxChoice, hasValidators: boolean): void {
+  const warning = unsandboxedWarning(choice);
+  if (!warning || !hasValidators || warnedUnsandboxed) return;
+  warnedUnsandboxed = true;
+  process.stderr.write(`warning: ${warning}\n`);
 }
 
 /** The repository root containing `dir`, or a clear error when it is not a git work tree. */
@@ -67,7 +90,7 @@ function resolveTaskFile(task: string, repo: string): string {
 export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
   const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
   const { task, file: taskFile, dir: taskDir, source: taskSource } = await loadTask(resolveTaskFile(flags.task, repo));
-  const { config, file: configFile } = await loadConfig(repo);
+  const { config, file: configFile } = flags.config ? await loadConfigFile(flagPath(flags.config, repo)) : await loadConfig(repo);
   const provider = (flags.provider ?? config.provider ?? 'fake') as ProviderName;
   if (provider !== 'fake' && provider !== 'openai') {
     throw new PipeError('E_USAGE', `unknown provider '${provider}'`, { hint: 'use --provider fake or --provider openai' });
@@ -84,10 +107,17 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   if (problems.length) {
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task does not fit the policy`, { diagnostics: problems });
   }
-  await preflightValidators(task, policy, repo, env);
+  // A replay without --validate runs no validator: nothing to check or sandbox here.
+  const validating = flags.preflight !== false;
+  if (validating) await preflightValidators(task, policy, repo, env);
+  const sandbox: SandboxChoice = validating
+    ? await chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: env.PATH })
+    : { mode: (policy.safety?.sandbox ?? 'auto') as SandboxMode, kind: 'none', bwrap: null, reason: 'no validator runs here' };
+  if (validating) warnOnce(sandbox, (task.validators ?? []).length > 0);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
-  const pipeline = await loadPipeline(flags.pipeline ?? task.pipeline ?? 'fix', {
+  const pipelineRef = flags.pipeline ?? task.pipeline ?? 'fix';
+  const pipeline = await loadPipeline(pipelineRef, {
     fromDir: flags.pipeline ? flagDir : taskDir,
     repo,
     pipelinesDir: config.pipelines_dir,
@@ -109,6 +139,16 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
     provider,
     ledgerLocation: config.ledger ?? '.pipe/ledger.sqlite',
     project: config.project ?? 'default',
+    sources: {
+      task_file: taskFile,
+      config_file: configFile,
+      policy_files: policyFiles,
+      policy_flags: flagPolicies,
+      pipeline: pipeline.file,
+      pipeline_from_flag: Boolean(flags.pipeline),
+    },
+    ...(flags.recordsRoot ? { recordsRoot: flags.recordsRoot } : {}),
+    sandbox,
   };
 }
 
@@ -125,5 +165,7 @@ export function runOptionsFor(session: Session): Omit<RunOptions, 'services'> {
     provider: session.provider,
     project: session.project,
     ledgerLocation: session.ledgerLocation,
+    sources: session.sources,
+    ...(session.recordsRoot ? { recordsRoot: session.recordsRoot } : {}),
   };
 }

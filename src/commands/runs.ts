@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
 import { findRepoRoot } from '../cli/session.js';
 import { listRuns, type RunSummary } from '../records/history.js';
+import { formatUsd } from '../budget/money.js';
 
 export interface RunsResult {
   runs: RunSummary[];
@@ -18,7 +19,7 @@ function duration(ms: number | null): string {
 export function runsTable(runs: RunSummary[]): string {
   const rows = [['RUN', 'TASK', 'STATUS', 'ATTEMPTS', 'VERDICT', 'COST', 'STARTED', 'DURATION']];
   for (const r of runs) {
-    rows.push([r.run_id, r.task_id, r.status, String(r.attempts), r.verdict ?? '-', `$${r.cost_usd.toFixed(4)}`, r.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), duration(r.duration_ms)]);
+    rows.push([r.run_id, r.task_id, r.status, String(r.attempts), r.verdict ?? '-', formatUsd(r.cost_usd), r.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), duration(r.duration_ms)]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');

@@ -4,25 +4,25 @@ import { join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
 import { findRepoRoot } from '../cli/session.js';
 import { redact } from '../records/redact.js';
-import { finalPatch, readRun, type AttemptView, type RunDetail } from '../records/history.js';
+import { finalPatch, readRun, type AttemptDetail, type RunDetail } from '../records/history.js';
 import type { RunState } from '../records/types.js';
 import { PipeError } from '../errors.js';
+import { formatUsd as money } from '../budget/money.js';
 
 /** state.json, with `attempts` (a count there) replaced by the attempts themselves; the count is `attempt_count`. */
 export type ShowResult = Omit<RunState, 'attempts'> & {
-  attempts: AttemptView[];
+  attempts: AttemptDetail[];
   attempt_count: number;
   cost_by_role: Record<string, number>;
   paths: RunDetail['paths'];
   convergence: RunDetail['convergence'];
   escalation: RunDetail['escalation'];
+  record: RunDetail['record'];
   baseline: RunDetail['baseline'];
   validator_logs: string[];
 };
 
-function money(usd: number): string {
-  return `$${usd.toFixed(4)}`;
-}
+export type ShowDocumentsResult = { run_id: string; documents: Record<string, { file: string; sha256: string; text: string }> };
 
 export function renderRun(d: RunDetail): string {
   const s = d.state;
@@ -63,6 +63,7 @@ export function renderRun(d: RunDetail): string {
     for (const f of a.failures.slice(0, 10)) lines.push(`    - [${f.validator} ${f.category}] ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message.split('\n')[0].slice(0, 160)}`);
     if (a.failures.length > 10) lines.push(`    - … ${a.failures.length - 10} more`);
   }
+  lines.push('', ...renderRecord(d));
   const roles = Object.entries(d.cost_by_role);
   lines.push('', 'cost by role:');
   if (!roles.length) lines.push('  (no provider calls)');
@@ -85,6 +86,39 @@ export function renderRun(d: RunDetail): string {
   return lines.join('\n');
 }
 
+/** The reproducibility part of a record: where the run started and the digests of the documents in force. */
+export function renderRecord(d: RunDetail): string[] {
+  const r = d.record;
+  if (!r) return ['record: format 1 (before run.json): no starting commit or documents recorded; not replayable'];
+  const lines = [`record: format ${r.format_version}`];
+  const from = r.started_from;
+  lines.push(`  commit       ${from.commit ?? '(none)'}${from.branch ? ` (${from.branch})` : ''}${from.dirty ? `, dirty: ${from.dirty_files.length} file(s)` : ', clean'}`);
+  for (const f of from.dirty_files.slice(0, 20)) lines.push(`    ${f.status} ${f.path}  ${f.sha256 ? `sha256:${f.sha256}` : '(deleted)'}`);
+  if (from.dirty_files.length > 20) lines.push(`    … ${from.dirty_files.length - 20} more`);
+  for (const [name, doc] of Object.entries(r.documents)) lines.push(`  ${name.padEnd(12)} sha256:${doc.sha256}  ${doc.file}`);
+  if (r.spend_at_start_error) lines.push(`  spend at start: not recorded (${r.spend_at_start_error})`);
+  lines.push('  documents in force: `pipe show <run-id> --documents`');
+  return lines;
+}
+
+function readDocuments(d: RunDetail): ShowDocumentsResult['documents'] {
+  if (!d.record) {
+    throw new PipeError('E_NOT_FOUND', `run '${d.state.run_id}' was recorded before pipe kept the documents in force (no run.json)`, { hint: 'runs recorded from now on keep them; run the task again' });
+  }
+  const out: ShowDocumentsResult['documents'] = {};
+  for (const [name, doc] of Object.entries(d.record.documents)) {
+    const file = join(d.paths.records_dir, doc.file);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new PipeError('E_NOT_FOUND', `run '${d.state.run_id}': ${doc.file} is missing from its records`, { hint: 'the record folder was damaged or edited' });
+    }
+    out[name] = { file: doc.file, sha256: doc.sha256, text };
+  }
+  return out;
+}
+
 export default class Show extends PipeCommand {
   static override summary = "Show one run's record: timeline of steps, attempts, verdicts, cost by role, paths to patches and packets.";
   static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff', '<%= config.bin %> show <run-id> --validators'];
@@ -94,10 +128,11 @@ export default class Show extends PipeCommand {
   static override flags = {
     repo: Flags.string({ description: 'repository root (default: current folder)' }),
     diff: Flags.boolean({ description: 'print the final applied patch (the last attempt-N.patch), raw' }),
+    documents: Flags.boolean({ description: 'print the documents in force for the run (pipeline after extends, merged policy, task, config)' }),
     validators: Flags.boolean({ description: "print every validator's kept output (baseline and each attempt)" }),
   };
 
-  async run(): Promise<ShowResult | { run_id: string; patch: string } | { run_id: string; validators: { file: string; output: string }[] }> {
+  async run(): Promise<ShowResult | ShowDocumentsResult | { run_id: string; patch: string } | { run_id: string; validators: { file: string; output: string }[] }> {
     const { args, flags } = await this.parse(Show);
     const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
     const detail = await readRun(repo, args.run_id);
@@ -106,6 +141,15 @@ export default class Show extends PipeCommand {
       if (patch === null) throw new PipeError('E_NOT_FOUND', `run '${detail.state.run_id}' wrote no patch`, { hint: 'a run that stopped before apply has no attempt-N.patch' });
       if (!this.jsonEnabled()) process.stdout.write(redact(patch));
       return { run_id: detail.state.run_id, patch };
+    }
+    if (flags.documents) {
+      const documents = readDocuments(detail);
+      if (!this.jsonEnabled()) {
+        // One YAML stream: a document per kind, each headed by a comment naming it and its digest.
+        const parts = Object.entries(documents).map(([name, doc]) => `# ${name}: ${doc.file} (sha256:${doc.sha256})\n${redact(doc.text)}${doc.text.endsWith('\n') ? '' : '\n'}`);
+        process.stdout.write(parts.join('---\n'));
+      }
+      return { run_id: detail.state.run_id, documents };
     }
     if (flags.validators) {
       const logs = detail.validator_logs.map((file) => ({ file, output: redact(readFileSync(join(detail.paths.records_dir, file), 'utf8')) }));
@@ -123,6 +167,7 @@ export default class Show extends PipeCommand {
       paths: detail.paths,
       convergence: detail.convergence,
       escalation: detail.escalation,
+      record: detail.record,
       baseline: detail.baseline,
       validator_logs: detail.validator_logs,
     };

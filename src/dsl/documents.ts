@@ -52,6 +52,13 @@ export async function loadTask(file: string): Promise<LoadedTask> {
   return { task: source.data as Task, file: abs, dir: dirname(abs), source };
 }
 
+/** A Config document from an explicit file (pipe replay --config). */
+export async function loadConfigFile(file: string): Promise<{ config: Config; file: string }> {
+  const path = resolve(file);
+  const loaded = await loadChecked(displayPath(path), 'Config');
+  return { config: loaded.data as Config, file: path };
+}
+
 /** `<repo>/.pipe/config.yaml` when present, else the defaults. */
 export async function loadConfig(repo: string): Promise<{ config: Config; file: string | null }> {
   for (const name of ['config.yaml', 'config.yml']) {

@@ -1,11 +1,14 @@
 // The one subprocess wrapper: argv arrays, no shell, an executable allowlist, a timeout
-// that kills the whole process group, capped output and a scrubbed environment.
+// that kills the whole process group, capped output and a scrubbed environment; with a
+// sandbox, the command runs inside bubblewrap (src/exec/sandbox/).
 import { execa } from 'execa';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PipeError } from '../errors.js';
 import { buildChildEnv } from './env.js';
+import { bwrapArgs } from './sandbox/bwrap-args.js';
+import type { ExecSandbox } from './sandbox/types.js';
 
 export interface ExecRequest {
   /** Command and arguments; argv[0] is looked up on PATH. */
@@ -26,6 +29,8 @@ export interface ExecRequest {
   input?: string | Buffer;
   /** Cancels the command (process group killed). */
   signal?: AbortSignal;
+  /** Run inside bubblewrap with these rules (argv[0] is resolved outside, then run inside). */
+  sandbox?: ExecSandbox;
 }
 
 /** One shape for success and failure, as execa does. */
@@ -205,10 +210,14 @@ export const runCommand: Exec = async (request) => {
   const started = performance.now();
   const cap = Math.max(0, request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
   const env = buildChildEnv(process.env, request.env ?? {});
-  const [name, ...args] = request.argv;
-  const file = name.includes('/') ? resolve(request.cwd, name) : resolveExecutable(name, env.PATH, request.root);
-  if (file === null) return spawnFailure(request, `command not found on PATH: ${name}`, started);
+  const [name, ...rest] = request.argv;
+  const resolved = name.includes('/') ? resolve(request.cwd, name) : resolveExecutable(name, env.PATH, request.root);
+  if (resolved === null) return spawnFailure(request, `command not found on PATH: ${name}`, started);
   if (request.signal?.aborted) return { ...spawnFailure(request, 'cancelled before start', started), signal: 'SIGKILL' };
+  // bwrap itself starts with the scrubbed environment too: its own /proc/<pid>/environ is
+  // readable from inside, so --clearenv alone would still leak what pipe was given.
+  const file = request.sandbox ? request.sandbox.bwrap : resolved;
+  const args = request.sandbox ? bwrapArgs(request.sandbox.rules, { argv: [resolved, ...rest], cwd: realOrResolved(request.cwd), env }) : rest;
   const child = execa(file, args, {
     cwd: request.cwd,
     env,

@@ -7,3 +7,5 @@ export { applyToTree } from './workspace/apply.js';
 export { closeJournal, restoreFromJournal, rollbackJournal } from './workspace/restore.js';
 export { recoverRuns } from './workspace/recover.js';
 export type { RecoveredRun } from './workspace/recover.js';
+export { treeWorkspace } from './workspace/tree.js';
+export type { CheckpointRequest, Workspace } from './workspace/tree.js';

@@ -7,13 +7,13 @@ import { redact, redactValue } from './redact.js';
 import type { EventSink, RunEvent, RunRecords } from './types.js';
 
 /** Writes `text` to `file` so a crash leaves either the old or the new file, never half of one. */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string, options: { durable?: boolean } = {}): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    if (options.durable !== false) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -54,16 +54,26 @@ export function ensurePipeIgnored(repo: string): void {
 }
 
 export class FolderRecords implements RunRecords {
-  constructor(readonly dir: string) {
+  /** `durable: false` skips fsync: for throw-away records (a replay's temp folder). */
+  constructor(
+    readonly dir: string,
+    private readonly options: { durable?: boolean } = {},
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
   async writeText(name: string, text: string): Promise<void> {
-    writeFileAtomic(join(this.dir, name), redact(text));
+    writeFileAtomic(join(this.dir, name), redact(text), this.options);
   }
 
   async writeJson(name: string, value: unknown): Promise<void> {
-    writeFileAtomic(join(this.dir, name), `${JSON.stringify(redactValue(value), null, 2)}\n`);
+    writeFileAtomic(join(this.dir, name), `${JSON.stringify(redactValue(value), null, 2)}\n`, this.options);
+  }
+
+  async appendJsonLine(name: string, value: unknown): Promise<void> {
+    const file = join(this.dir, name);
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, `${JSON.stringify(redactValue(value))}\n`);
   }
 }
 
@@ -72,6 +82,7 @@ export class NoRecords implements RunRecords {
   readonly dir = null;
   async writeText(): Promise<void> {}
   async writeJson(): Promise<void> {}
+  async appendJsonLine(): Promise<void> {}
 }
 
 /** Appends events to events.jsonl (synchronously, so an event is on disk before the next step acts) and keeps them in memory. */

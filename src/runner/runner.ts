@@ -6,10 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EXIT, PipeError, isPipeError, type ErrorCode } from '../errors.js';
 import { runCommand } from '../exec/run.js';
+import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
 import { EventLog, FolderRecords, NoRecords, ensurePipeIgnored, runsDir, writeFileAtomic } from '../records/writer.js';
 import { redactValue } from '../records/redact.js';
-import { closeJournal, type JournalHandle } from '../patch/workspace.js';
-import type { RunState, StepRecord } from '../records/types.js';
+import { treeWorkspace, type JournalHandle } from '../patch/workspace.js';
+import { runValidators } from '../validation/run.js';
+import { recordingProviders } from '../records/calls.js';
+import { writeRunStart } from './start-record.js';
+import type { RunSources, RunState, StepRecord } from '../records/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import { evaluateCondition, resolveWith } from '../dsl/expressions.js';
 import { loadStep } from './registry.js';
@@ -17,7 +21,7 @@ import { buildScope } from './scope.js';
 import { checkStepWith } from './with-check.js';
 import { decideAfterFailure } from './control.js';
 import { silentProgress, systemClock } from './services.js';
-import type { AttemptRecord } from '../convergence/types.js';
+import { createRunContext } from './context.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
 import { formatValidatorLog, validatorLogPath } from '../validation/output-log.js';
 import type { ResolvedPipeline, ResolvedStep } from '../dsl/types.js';
@@ -45,6 +49,12 @@ export interface RunOptions {
   project?: string;
   ledgerLocation?: string;
   runId?: string;
+  /** The folder run records go under (default <repo>/.pipe/runs); replays write to a temp folder. */
+  recordsRoot?: string;
+  /** false: records are not fsynced (a replay's throw-away temp folder). Default true. */
+  durableRecords?: boolean;
+  /** Where the documents came from (recorded in run.json for `pipe replay`). */
+  sources?: RunSources;
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
   handleSignals?: boolean;
   /** An external abort (tests, embedding). */
@@ -78,10 +88,6 @@ export function newRunId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function newAttempt(attempt: number): AttemptRecord {
-  return { attempt, costUsd: 0, filesTouched: [], diffBytes: 0, linesAdded: 0, linesRemoved: 0, refusal: null, failures: [], passedValidators: [], failedValidators: [] };
-}
-
 function runStatusFor(result: StepResult): Exclude<RunStatus, 'running' | 'succeeded'> {
   if (result.status === 'refused' || result.status === 'blocked' || result.status === 'escalated') return result.status;
   return 'failed';
@@ -97,9 +103,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const startedMs = clock.monotonicMs();
   const dryRun = options.dryRun ?? false;
   const runId = options.runId ?? newRunId(started);
-  const recordsDir = dryRun ? null : join(runsDir(options.repo), runId);
-  if (!dryRun) ensurePipeIgnored(options.repo);
-  const records = recordsDir ? new FolderRecords(recordsDir) : new NoRecords();
+  const recordsDir = dryRun ? null : join(options.recordsRoot ?? runsDir(options.repo), runId);
+  if (!dryRun && !options.recordsRoot) ensurePipeIgnored(options.repo);
+  const durable = options.durableRecords !== false;
+  const records = recordsDir ? new FolderRecords(recordsDir, { durable }) : new NoRecords();
   const events = new EventLog(recordsDir, () => clock.now());
   const progress = options.services?.progress ?? silentProgress;
   const controller = new AbortController();
@@ -110,12 +117,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   };
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
-  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, userWork: [...(options.userWork ?? [])], extra: {} };
-  if (options.baseline?.status === 'ready') work.baseline = options.baseline;
-  const stepsScope: StepContext['steps'] = {};
   const stepRecords: StepRecord[] = [];
-  let retryHooks: (() => Promise<void>)[] = [];
-  let spent = 0;
   let status: RunStatus = 'running';
   let exitCode: number | null = null;
   let error: { code: string; message: string } | null = null;
@@ -123,16 +125,48 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   let currentStep: string | null = null;
   const maxAttempts = options.task.max_attempts ?? 3;
 
+  const exec = options.services?.exec ?? runCommand;
+  const providers = options.services?.provider ?? (() => missingServiceError('provider'));
+  let sandbox: Promise<SandboxChoice> | null = null;
   const services: RunServices = {
-    exec: options.services?.exec ?? runCommand,
+    exec,
     clock,
     events,
     records,
     progress,
     approve: options.services?.approve ?? (async () => false),
     ledger: options.services?.ledger ?? (() => missingServiceError('ledger')),
-    provider: options.services?.provider ?? (() => missingServiceError('provider')),
+    // Every call's prompt and answer go to the records (a dry run makes no call).
+    provider: dryRun ? providers : recordingProviders(providers, records, () => ({ step: currentStep, attempt }), () => clock.monotonicMs()),
+    workspace: options.services?.workspace ?? treeWorkspace(options.repo, exec),
+    validators: options.services?.validators ?? runValidators,
+    sandbox:
+      options.services?.sandbox ??
+      (() => (sandbox ??= chooseSandbox((options.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH }))),
   };
+  const runContext = createRunContext({
+    run: {
+      id: runId,
+      taskFile: options.taskFile,
+      dryRun,
+      startedAt: started,
+      provider: options.provider,
+      approvedRoles: options.approvedRoles ?? [],
+      project: options.project ?? options.config.project ?? 'default',
+      ledger: options.ledgerLocation ?? options.config.ledger ?? '.pipe/ledger.sqlite',
+    },
+    task: options.task,
+    taskDir: options.taskDir,
+    policy: options.policy,
+    config: options.config,
+    repo: options.repo,
+    maxAttempts,
+    services,
+  });
+  const { work, steps: stepsScope } = runContext;
+  work.userWork = [...(options.userWork ?? [])];
+  if (options.baseline?.status === 'ready') work.baseline = options.baseline;
+  const spentUsd = () => runContext.spentUsd();
 
   const state = (): RunState => {
     const now = clock.now();
@@ -153,7 +187,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       max_attempts: maxAttempts,
       escalation_depth: work.escalationDepth,
       verdict: work.attempts[work.attempts.length - 1]?.verdict?.verdict ?? work.lastVerdict,
-      cost_usd: Math.round(spent * 1e9) / 1e9,
+      cost_usd: Math.round(spentUsd() * 1e9) / 1e9,
       files_changed: rolledBack && status !== 'succeeded' ? [] : [...work.filesChanged].sort(),
       current_step: currentStep,
       started_at: started.toISOString(),
@@ -166,7 +200,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     });
   };
   const saveState = () => {
-    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`);
+    if (recordsDir) writeFileAtomic(join(recordsDir, 'state.json'), `${JSON.stringify(state(), null, 2)}\n`, { durable });
   };
 
   const scope = () =>
@@ -176,54 +210,29 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       pipeline: options.pipeline,
       steps: stepsScope,
       attempt,
-      run: { id: runId, status, dryRun, escalationDepth: work.escalationDepth, verdict: work.lastVerdict, costUsd: spent },
+      run: { id: runId, status, dryRun, escalationDepth: work.escalationDepth, verdict: work.lastVerdict, costUsd: spentUsd() },
     });
 
-  const makeContext = (step: ResolvedStep, signal: AbortSignal): StepContext => ({
-    run: {
-      id: runId,
-      taskFile: options.taskFile,
-      status,
-      dryRun,
-      startedAt: started,
-      provider: options.provider,
-      approvedRoles: options.approvedRoles ?? [],
-      project: options.project ?? options.config.project ?? 'default',
-      ledger: options.ledgerLocation ?? options.config.ledger ?? '.pipe/ledger.sqlite',
-    },
-    task: options.task,
-    taskDir: options.taskDir,
-    policy: options.policy,
-    config: options.config,
-    repo: options.repo,
-    attempt,
-    maxAttempts,
-    step: { id: step.id, uses: step.uses },
-    steps: stepsScope,
-    work,
-    services,
-    signal,
-    currentAttempt: () => work.attempts[work.attempts.length - 1],
-    beforeRetry: (hook) => retryHooks.push(hook),
-    spentUsd: () => spent,
-    addSpend: (usd) => {
-      spent += usd;
-      work.attempts[work.attempts.length - 1].costUsd += usd;
-    },
-  });
+  const makeContext = (step: ResolvedStep, signal: AbortSignal): StepContext => {
+    runContext.status = status;
+    return runContext.stepContext(step, signal);
+  };
 
   /** Runs one step: `if`, `with` substitution and check, the module, a timeout. Never throws. */
   const runStep = async (step: ResolvedStep, isFinally: boolean): Promise<StepResult & { skippedByIf?: boolean }> => {
+    await startRecorded;
     currentStep = step.id;
     events.setContext({ step: step.id, attempt });
     const stepStarted = clock.now();
     const t0 = clock.monotonicMs();
     let result: StepResult & { skippedByIf?: boolean };
-    progress.stepStart({ step: step.id, uses: step.uses, attempt, role: work.route?.role, tier: work.route?.tier, spentUsd: spent });
+    progress.stepStart({ step: step.id, uses: step.uses, attempt, role: work.route?.role, tier: work.route?.tier, spentUsd: spentUsd() });
     events.emit('step.start', { uses: step.uses });
     const stepController = new AbortController();
     const onAbort = () => stepController.abort();
     controller.signal.addEventListener('abort', onAbort, { once: true });
+    // An interrupt that came while the step waited to start reaches it too.
+    if (controller.signal.aborted) stepController.abort();
     let timer: NodeJS.Timeout | undefined;
     try {
       if (step.compiledIf && !(await evaluateCondition(step.compiledIf, scope()))) {
@@ -232,7 +241,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         const module = await loadStep(step.uses);
         if (!module) throw new PipeError('E_SCHEMA', `unknown step type '${step.uses}' in step '${step.id}'`);
         const args = ((await resolveWith(step.with ?? {}, scope(), step.source)) ?? {}) as Record<string, unknown>;
-        checkStepWith(step.id, step.uses, module.withSchema, args);
+        checkStepWith(step, module.withSchema, args);
         const ctx = makeContext(step, stepController.signal);
         const running = module.run(ctx, args);
         if (step.timeout_s) {
@@ -272,7 +281,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       finally: isFinally,
     });
     events.emit(result.skippedByIf ? 'step.skipped' : 'step.end', { uses: step.uses, status: result.status, code: result.code ?? null, message: result.message ?? null, duration_ms: durationMs });
-    progress.stepEnd({ step: step.id, uses: step.uses, attempt, status: result.status, message: result.message, durationMs, spentUsd: spent, role: work.route?.role, tier: work.route?.tier });
+    progress.stepEnd({ step: step.id, uses: step.uses, attempt, status: result.status, message: result.message, durationMs, spentUsd: spentUsd(), role: work.route?.role, tier: work.route?.tier });
     saveState();
     return result;
   };
@@ -299,6 +308,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   events.setContext({ attempt });
   events.emit('attempt.start', { attempt });
   saveState();
+  // run.json and documents/ are written while the loop starts; every step waits for them
+  // (runStep), so the starting point is captured before anything can change the tree.
+  const startRecorded = dryRun
+    ? Promise.resolve()
+    : writeRunStart(options, { runId, startedAt: started, services }).catch((err) => events.emit('warning', { message: `run.json could not be written: ${(err as Error)?.message ?? err}` }));
 
   const steps = options.pipeline.steps;
   const indexOf = (id: string) => steps.findIndex((s) => s.id === id);
@@ -329,11 +343,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         continue;
       }
       if (next.action === 'retry') {
-        for (const hook of retryHooks) await hook();
-        retryHooks = [];
+        await runContext.startNextAttempt();
         events.emit('retry', { from: step.id, to: next.to, reason: result.message ?? null });
-        attempt += 1;
-        work.attempts.push(newAttempt(attempt));
+        attempt = runContext.attempt;
         events.setContext({ attempt });
         events.emit('attempt.start', { attempt });
         i = indexOf(next.to);
@@ -366,6 +378,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     error = { code: pe.code, message: pe.message };
   }
 
+  await startRecorded;
   // finally: always, except in a dry run (nothing was written).
   if (!dryRun) {
     for (const step of options.pipeline.finally) await runStep(step, true);
@@ -374,7 +387,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const journal = work.journal as JournalHandle | undefined;
     if (journal?.path) {
       try {
-        await closeJournal(journal.path);
+        await services.workspace.close(journal.path);
       } catch (err) {
         events.emit('journal.close_failed', { message: String((err as Error)?.message ?? err) });
       }
@@ -387,7 +400,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     if (mapped === EXIT.badInput) exitCode = EXIT.badInput;
   }
   events.setContext({});
-  events.emit('run.end', { status, exit_code: exitCode, cost_usd: spent, attempts: attempt });
+  events.emit('run.end', { status, exit_code: exitCode, cost_usd: spentUsd(), attempts: attempt });
   saveState();
   for (const [sig, handler] of signalHandlers) process.off(sig, handler);
   options.signal?.removeEventListener('abort', onExternalAbort);

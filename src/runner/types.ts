@@ -3,6 +3,7 @@
 // every side effect through `ctx.services`.
 import type { ErrorCode } from '../errors.js';
 import type { Exec } from '../exec/run.js';
+import type { SandboxChoice } from '../exec/sandbox/types.js';
 import type { Ledger } from '../budget/types.js';
 import type { ProposalText, ProviderName, RoleProvider } from '../providers/contract.js';
 import type { Reservation } from '../budget/types.js';
@@ -11,6 +12,8 @@ import type { AttemptRecord, VerdictName } from '../convergence/types.js';
 import type { EventSink, RunRecords } from '../records/types.js';
 import type { RoleName, RouteDecision } from '../routing/types.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
+import type { Workspace } from '../patch/workspace.js';
+import type { ValidatorRunner } from '../validation/types.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
 
 export type StepStatus = 'succeeded' | 'failed' | 'blocked' | 'refused' | 'skipped' | 'escalated';
@@ -98,6 +101,12 @@ export interface RunServices {
   ledger(): Promise<Ledger>;
   /** The provider for a role's provider name (fake replays the task's script in order). */
   provider(name: ProviderName): RoleProvider;
+  /** The tree the run changes: dirty-file check, checkpoint, apply, rollback. */
+  workspace: Workspace;
+  /** Runs the validate step's validators. */
+  validators: ValidatorRunner;
+  /** The sandbox validators run in (decided once per run; `required` without one throws E_CONFIG). Absent: decided from the policy. */
+  sandbox?(): Promise<SandboxChoice>;
 }
 
 export interface RunInfo {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../paths.js';
 import { isPipeError } from '../errors.js';
 import { isGatedPatch } from '../patch/types.js';
-import { applyToTree, dirtyFiles, rollbackJournal, writeCheckpoint } from '../patch/workspace.js';
 import type { JournalHandle } from '../patch/workspace.js';
 import { listPaths } from '../patch/checks/index.js';
 import type { StepModule } from '../runner/types.js';
@@ -25,10 +24,10 @@ export const step: StepModule<ApplyWith> = {
     if (ctx.run.dryRun || recordsDir === null) return { status: 'skipped', message: 'dry run: nothing is written to the repository' };
     const attempt = ctx.currentAttempt();
     const { repo } = ctx;
-    const exec = ctx.services.exec;
+    const workspace = ctx.services.workspace;
     // The step may only narrow the policy, never widen it.
     const allowDirty = (ctx.policy.safety?.allow_dirty_files ?? false) && args.allow_dirty_files !== false;
-    const dirty = await dirtyFiles(exec, repo, gated.paths);
+    const dirty = await workspace.dirtyFiles(gated.paths);
     if (dirty.length && !allowDirty) {
       const message = `the patch touches ${dirty.length === 1 ? 'a file' : 'files'} with uncommitted changes: ${listPaths(dirty)}; commit or stash them first, or set safety.allow_dirty_files: true`;
       attempt.refusal = { code: 'E_DIRTY_FILES', message };
@@ -36,7 +35,7 @@ export const step: StepModule<ApplyWith> = {
     }
     const journalPath = join(recordsDir, 'journal.json');
     try {
-      await writeCheckpoint({ repo, runId: ctx.run.id, journalPath, paths: gated.paths, attempt: ctx.attempt });
+      await workspace.checkpoint({ runId: ctx.run.id, journalPath, paths: gated.paths, attempt: ctx.attempt });
     } catch (err) {
       // Nothing was applied yet: the tree is as it was.
       const message = `could not write the checkpoint, so nothing was applied: ${(err as Error).message}`;
@@ -46,14 +45,16 @@ export const step: StepModule<ApplyWith> = {
     const handle: JournalHandle = { path: journalPath, runId: ctx.run.id, repo };
     ctx.work.journal = handle;
     const touched = gated.paths;
+    const attemptNo = ctx.attempt;
     ctx.beforeRetry(async () => {
-      await rollbackJournal(journalPath);
+      await workspace.rollback(journalPath);
+      ctx.services.progress.note(`rolled back attempt ${attemptNo}'s patch (${touched.join(', ')}) from its checkpoint; the next attempt starts from your tree`);
       ctx.work.filesChanged = ctx.work.filesChanged.filter((p) => !touched.includes(p));
     });
     try {
-      await applyToTree({ repo, exec, patch: gated.patch, contents: gated.contents });
+      await workspace.apply({ patch: gated.patch, contents: gated.contents });
     } catch (err) {
-      await rollbackJournal(journalPath);
+      await workspace.rollback(journalPath);
       const message = isPipeError(err) ? err.message : `applying the patch failed: ${(err as Error).message}`;
       attempt.refusal = { code: 'E_APPLY', message };
       return { status: 'failed', code: 'E_APPLY', message: `${message} (the tree was restored from the checkpoint)`, output: { files_changed: [], journal: journalPath } };

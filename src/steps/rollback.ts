@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../paths.js';
-import { rollbackJournal } from '../patch/workspace.js';
 import type { JournalHandle } from '../patch/workspace.js';
 import type { StepModule } from '../runner/types.js';
 import type { RollbackWith } from '../types/generated/index.js';
@@ -18,7 +17,7 @@ export const step: StepModule<RollbackWith> = {
     if (dir === null) return { status: 'succeeded', output: { restored: [] }, message: 'dry run: nothing was applied' };
     const handle = ctx.work.journal as JournalHandle | undefined;
     const journalPath = handle?.path ?? join(dir, 'journal.json');
-    const restored = await rollbackJournal(journalPath);
+    const restored = await ctx.services.workspace.rollback(journalPath);
     if (restored.length) ctx.services.events.emit('rollback', { step: ctx.step.id, attempt: ctx.attempt, restored });
     return { status: 'succeeded', output: { restored }, message: restored.length ? `${restored.length} file${restored.length === 1 ? '' : 's'} restored` : 'nothing to restore' };
   },

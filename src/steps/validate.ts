@@ -8,7 +8,13 @@ import { SCHEMAS_DIR } from '../paths.js';
 import { judgeAttempt, stopsRetries, thresholdsFrom } from '../convergence/verdict.js';
 import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
-import { runValidators, type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
+import { planValidatorSandbox } from '../validation/sandbox.js';
+import { runCommand } from '../exec/run.js';
+import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import { snapshotTracked } from '../validation/tracked-files.js';
+import { type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
+import { isGatedPatch } from '../patch/types.js';
+import { sha256 } from '../records/digest.js';
 import { PATCH_SAFETY, maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
 import type { StepContext, StepModule } from '../runner/types.js';
 import type { Failure } from '../validation/types.js';
@@ -22,11 +28,26 @@ const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'validate.
 /** Failures kept in the step output (all of them stay in the attempt record). */
 export const OUTPUT_FAILURE_CAP = 50;
 
-function builtinsFor(ctx: StepContext, names: readonly string[]): BuiltinValidator[] {
+async function builtinsFor(ctx: StepContext, names: readonly string[]): Promise<BuiltinValidator[]> {
   const wanted = names.includes(PATCH_SAFETY) || (ctx.policy.validation?.patch_safety ?? true);
   // Nothing applied, nothing to re-check.
   if (!wanted || ctx.work.filesChanged.length === 0) return [];
-  return [patchSafetyValidator({ repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, filesChanged: [...ctx.work.filesChanged] })];
+  // Taken before any validator starts; patch-safety compares after all of them finished.
+  const trackedBefore = await snapshotTracked(ctx.services.exec, ctx.repo);
+  return [patchSafetyValidator({ repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, filesChanged: [...ctx.work.filesChanged], trackedBefore })];
+}
+
+/** The run's sandbox; a context built without the service (embedding, tests) decides from the policy. */
+function sandboxOf(ctx: StepContext): Promise<SandboxChoice> {
+  if (ctx.services.sandbox) return ctx.services.sandbox();
+  return chooseSandbox((ctx.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+}
+
+/** The digest of the canonical diff this attempt applied, or null when nothing is applied. */
+function appliedPatchSha256(ctx: StepContext): string | null {
+  const gated = ctx.work.patch;
+  if (!isGatedPatch(gated) || ctx.work.filesChanged.length === 0) return null;
+  return sha256(gated.patch.diffText);
 }
 
 function summarise(outcomes: ValidatorOutcome[]): string {
@@ -64,17 +85,25 @@ export const step: StepModule<ValidateWith> = {
   async run(ctx, args) {
     const names = args.validators ?? ctx.task.validators ?? [];
     const specs = resolveValidatorSpecs(ctx.policy, names, ctx.repo);
-    const outcomes = await runValidators({
+    const sandbox = specs.length ? await sandboxOf(ctx) : null;
+    const patchSha256 = appliedPatchSha256(ctx);
+    const outcomes = await ctx.services.validators({
+      attempt: ctx.attempt,
+      patchSha256,
       repo: ctx.repo,
       exec: ctx.services.exec,
       specs,
-      builtins: builtinsFor(ctx, names),
+      builtins: await builtinsFor(ctx, names),
+      sandboxFor: sandbox ? (spec) => planValidatorSandbox(sandbox, spec, ctx.repo, ctx.policy, process.env.HOME) : undefined,
       allowedExecutables: ctx.policy.safety?.allowed_executables ?? [],
       maxParallel: maxParallel(ctx.policy),
       failFast: args.fail_fast ?? ctx.policy.validation?.fail_fast ?? false,
       signal: ctx.signal,
-      onResult: (o) => ctx.services.progress.note(`  ${o.name}: ${o.status}${o.failures.length ? ` (${o.failures.length} failure${o.failures.length === 1 ? '' : 's'})` : ''} in ${o.durationMs} ms`),
+      onResult: (o) => ctx.services.progress.note(`  ${o.name}: ${o.status}${o.failures.length ? ` (${o.failures.length} failure${o.failures.length === 1 ? '' : 's'})` : ''} in ${o.durationMs} ms${o.denials.length ? ` — ${o.denials.join('; ')}` : ''}`),
     });
+    // Every result in full, keyed by the patch it judged: what `pipe replay` answers from.
+    // (The output itself is in validators/attempt-N/<name>.log.)
+    await ctx.services.records.appendJsonLine('validators.jsonl', { attempt: ctx.attempt, step: ctx.step.id, patch_sha256: patchSha256, outcomes: outcomes.map(({ stdout: _o, stderr: _e, ...rest }) => rest) });
     // Events in the given order, not finishing order, so records are deterministic.
     for (const o of outcomes) {
       ctx.services.events.emit('validator.result', {
@@ -89,6 +118,10 @@ export const step: StepModule<ValidateWith> = {
         failures: o.failures.length,
         failure_ids: o.failures.map((f) => f.id),
         log: o.argv.length ? validatorLogPath(ctx.currentAttempt().attempt, o.name) : null,
+        sandbox: o.sandbox.kind,
+        sandbox_rules: o.sandbox.rules,
+        ...(o.sandbox.reason ? { sandbox_reason: o.sandbox.reason } : {}),
+        ...(o.denials.length ? { sandbox_denials: o.denials } : {}),
       });
     }
 
@@ -137,6 +170,7 @@ export const step: StepModule<ValidateWith> = {
       verdict: verdict.verdict,
       reasons: verdict.reasons,
       ...(judgement ? { baseline: baselineOutput(judgement) } : {}),
+      sandbox: sandbox ? { kind: sandbox.kind, mode: sandbox.mode, reason: sandbox.reason } : null,
     };
     const message = `${summarise(outcomes)} — ${verdict.verdict}: ${verdict.reasons.join('; ')}`;
     if (verdict.verdict === 'success') return { status: 'succeeded', output, message };

@@ -7,6 +7,7 @@ import type { Failure } from './types.js';
 import type { Policy, Task } from '../types/generated/index.js';
 import type { BuiltinValidator } from './run.js';
 import { PATCH_SAFETY } from './specs.js';
+import { snapshotTracked, trackedChanges, type TrackedSnapshot } from './tracked-files.js';
 
 export interface TreeSafetyInput {
   repo: string;
@@ -14,6 +15,21 @@ export interface TreeSafetyInput {
   policy: Policy;
   task: Task;
   filesChanged: string[];
+  /** Modified tracked files before the validators ran; compared with the tree after them. */
+  trackedBefore?: TrackedSnapshot;
+}
+
+/** Tracked files the validators changed: outside the patch, or a patched file changed again. */
+async function trackedFailures(input: TreeSafetyInput): Promise<Failure[]> {
+  if (!input.trackedBefore) return [];
+  const changed = trackedChanges(input.trackedBefore, await snapshotTracked(input.exec, input.repo));
+  const patched = new Set(input.filesChanged);
+  return changed.map((path) => {
+    const stable = patched.has(path)
+      ? `${path} (a file of the patch) was changed again while validators ran`
+      : `${path} is tracked and was changed while validators ran; the patch did not touch it`;
+    return { validator: PATCH_SAFETY, id: failureId(PATCH_SAFETY, 'tracked-file-changed', path, stable), category: 'tracked-file-changed', file: path, line: null, message: `${stable}: validators must not rewrite tracked files` };
+  });
 }
 
 export function patchSafetyValidator(input: TreeSafetyInput): BuiltinValidator {
@@ -23,7 +39,7 @@ export function patchSafetyValidator(input: TreeSafetyInput): BuiltinValidator {
     run: async () => {
       let failures: Failure[];
       try {
-        failures = await checkTreeSafety(input);
+        failures = [...(await checkTreeSafety(input)), ...(await trackedFailures(input))];
       } catch (err) {
         // A safety check that cannot finish fails closed.
         const stable = 'the tree safety check could not finish';

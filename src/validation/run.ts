@@ -2,9 +2,11 @@
 // fail-fast; results come back in the order the names were given, whatever finished first.
 import { join } from 'node:path';
 import type { Exec } from '../exec/run.js';
+import { denialAdvice, recogniseDenials, type SandboxRecord } from '../exec/sandbox/index.js';
 import { failureId, getParser, passedTests, sortFailures } from '../exec/validators/index.js';
 import type { Failure } from './types.js';
 import { costRank, type ValidatorSpec } from './specs.js';
+import type { ValidatorSandboxPlan } from './sandbox.js';
 
 export type ValidatorStatus = 'passed' | 'failed' | 'skipped';
 
@@ -27,7 +29,14 @@ export interface ValidatorOutcome {
   stderr: string;
   /** Set when the command could not start (command not found…). */
   spawnError: string | null;
+  /** The sandbox it ran in and its rules. */
+  sandbox: SandboxRecord;
+  /** Sandbox denials seen in the output of a failed run ("network is off in the sandbox"). */
+  denials: string[];
 }
+
+const IN_PROCESS: SandboxRecord = { kind: 'in-process', rules: [], reason: 'built into pipe; runs no model-written code' };
+const NOT_RUN: SandboxRecord = { kind: 'none', rules: [], reason: 'not run' };
 
 /** A validator implemented in pipe itself (patch-safety). */
 export interface BuiltinValidator {
@@ -48,6 +57,8 @@ export interface RunValidatorsOptions {
   signal?: AbortSignal;
   /** Called as each validator finishes (for events and progress). */
   onResult?: (outcome: ValidatorOutcome) => void;
+  /** The sandbox each command validator runs in; without it, none. */
+  sandboxFor?: (spec: ValidatorSpec) => ValidatorSandboxPlan;
 }
 
 type Job = { name: string; cost: ValidatorSpec['cost']; order: number; run: (signal: AbortSignal) => Promise<ValidatorOutcome> };
@@ -155,6 +166,7 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
     cost: spec.cost,
     order,
     run: async (signal) => {
+      const box = options.sandboxFor?.(spec) ?? { exec: undefined, rules: null, record: { kind: 'none', rules: [], reason: 'no sandbox configured' } };
       const r = await options.exec({
         argv: spec.argv,
         cwd: spec.cwd ? join(options.repo, spec.cwd) : options.repo,
@@ -164,6 +176,7 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         allowedExecutables: options.allowedExecutables,
         env: spec.env,
         signal,
+        sandbox: box.exec,
       });
       const truncated = r.stdoutTruncated || r.stderrTruncated;
       const stdout = stripAnsi(r.stdout);
@@ -173,6 +186,11 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         : getParser(spec.parser)({ validator: spec.name, exitCode: r.exitCode, timedOut: r.timedOut, stdout, stderr, repo: options.repo, cwd: spec.cwd });
       if (r.failed && failures.length === 0 && !r.timedOut && !r.spawnError) failures = tapTestFailures(spec, stdout);
       if (r.failed && failures.length === 0) failures = [genericFailure(spec, { ...r, stdout, stderr, truncated })];
+      // A failure the sandbox caused is named as such, with the way to allow it.
+      const denials = r.failed && box.rules ? recogniseDenials(`${stderr}\n${stdout}`, box.rules) : [];
+      for (const d of denials) {
+        failures.push({ validator: spec.name, id: failureId(spec.name, 'sandbox-denied', null, d.message), category: 'sandbox-denied', file: null, line: null, message: `${spec.name}: ${d.message} (${d.evidence}); ${denialAdvice(d)}` });
+      }
       failures = sortFailures(failures);
       return {
         name: spec.name,
@@ -184,7 +202,9 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         timedOut: r.timedOut,
         durationMs: r.durationMs,
         outputTruncated: truncated,
-        note: r.timedOut ? 'timed out' : r.spawnError ? `could not start: ${r.spawnError}` : null,
+        note: r.timedOut ? 'timed out' : r.spawnError ? `could not start: ${r.spawnError}` : denials.length ? denials.map((d) => d.message).join('; ') : null,
+        sandbox: box.record,
+        denials: denials.map((d) => d.message),
         passedTests: passedTests(stdout),
         stdout,
         stderr,
@@ -202,7 +222,7 @@ function builtinJob(builtin: BuiltinValidator, order: number): Job {
     run: async (signal) => {
       const started = performance.now();
       const answer = await builtin.run(signal);
-      if (!Array.isArray(answer)) return { ...skipped(builtin, answer.skipped), parser: 'builtin' };
+      if (!Array.isArray(answer)) return { ...skipped(builtin, answer.skipped), parser: 'builtin', sandbox: IN_PROCESS };
       const failures = sortFailures(answer);
       return {
         name: builtin.name,
@@ -219,13 +239,15 @@ function builtinJob(builtin: BuiltinValidator, order: number): Job {
         stdout: '',
         stderr: '',
         spawnError: null,
+        sandbox: IN_PROCESS,
+        denials: [],
       };
     },
   };
 }
 
 function skipped(job: Pick<Job, 'name'>, note: string): ValidatorOutcome {
-  return { name: job.name, status: 'skipped', failures: [], parser: '', argv: [], exitCode: null, timedOut: false, durationMs: 0, outputTruncated: false, note, passedTests: null, stdout: '', stderr: '', spawnError: null };
+  return { name: job.name, status: 'skipped', failures: [], parser: '', argv: [], exitCode: null, timedOut: false, durationMs: 0, outputTruncated: false, note, passedTests: null, stdout: '', stderr: '', spawnError: null, sandbox: NOT_RUN, denials: [] };
 }
 
 export async function runValidators(options: RunValidatorsOptions): Promise<ValidatorOutcome[]> {

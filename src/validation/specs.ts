@@ -6,6 +6,7 @@ import { basename, isAbsolute, posix, resolve, relative } from 'node:path';
 import { PipeError } from '../errors.js';
 import { secretNamesIn } from '../exec/env.js';
 import { PARSERS, type ParserName } from '../exec/validators/index.js';
+import type { ValidatorSandbox } from '../exec/sandbox/rules.js';
 import type { Policy } from '../types/generated/index.js';
 import { pythonImportRoots, repoValidatorEnv } from './repo-env.js';
 
@@ -21,6 +22,8 @@ export interface ValidatorSpec {
   env: Record<string, string>;
   cost: ValidatorCost;
   maxOutputBytes: number;
+  /** The validator's own sandbox overrides (network, writable, readable). */
+  sandbox: ValidatorSandbox;
 }
 
 export const PATCH_SAFETY = 'patch-safety';
@@ -83,6 +86,7 @@ export function resolveValidatorSpecs(policy: Policy, names: readonly string[], 
       env: repoValidatorEnv(repo, roots, { ...(v.env ?? {}) }),
       cost: v.cost ?? 'normal',
       maxOutputBytes: v.max_output_bytes ?? DEFAULT_MAX_OUTPUT,
+      sandbox: { ...(v.sandbox ?? {}) },
     });
   }
   return specs;

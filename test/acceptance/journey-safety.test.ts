@@ -14,14 +14,16 @@ const FIX = [
   '-  for (let i = 1; i < xs.length; i++) total += xs[i];', '+  for (let i = 0; i < xs.length; i++) total += xs[i];', '   return total;', ' }', '',
 ].join('\n');
 
-function repoWith(validatorArgv: string[], maxAttempts: number): string {
+function repoWith(validatorArgv: string[], maxAttempts: number, writable: string[] = []): string {
   const repo = makeRepo({
     'package.json': '{ "name": "m", "type": "module" }\n',
     'src/sum.js': SUM,
     'notes.txt': 'committed\n',
   });
   writeFiles(repo, {
-    '.pipe/policy.yaml': ['apiVersion: pipe/v1', 'kind: Policy', 'validators:', '  probe:', `    argv: ${JSON.stringify(validatorArgv)}`, '    timeout_s: 60', '    parser: exit-code', ''].join('\n'),
+    '.pipe/policy.yaml': ['apiVersion: pipe/v1', 'kind: Policy', 'validators:', '  probe:', `    argv: ${JSON.stringify(validatorArgv)}`, '    timeout_s: 60', '    parser: exit-code',
+      // The validator's flag file lives outside the repo: its sandbox must let it write there.
+      ...(writable.length ? ['    sandbox:', `      writable: ${JSON.stringify(writable)}`] : []), ''].join('\n'),
     'tasks/fixtures/fix.patch': FIX,
     'tasks/t.yaml': [
       'apiVersion: pipe/v1', 'kind: Task', 'id: t', 'goal: fix sum', 'intent: bugfix', 'allowed_files: ["src/**/*.js"]',
@@ -58,7 +60,9 @@ test('a validator that writes a forbidden file into an allowed glob after a dela
 test('SIGINT during a slow validator: validate fails (not a pass), finally rolls back, the tree is byte-identical', async () => {
   const flagDir = tempDir('pipe-flag-');
   const flag = join(flagDir, 'started');
-  const repo = repoWith(['node', '-e', `require('fs').writeFileSync(${JSON.stringify(flag)}, '1'); setTimeout(() => {}, 30000)`], 3);
+  // Slow only on the patched tree: on the unchanged tree (the baseline, before any call) it passes at once.
+  const script = `const fs = require('fs'); if (fs.readFileSync('src/sum.js', 'utf8').includes('let i = 0')) { fs.writeFileSync(${JSON.stringify(flag)}, '1'); setTimeout(() => {}, 30000); }`;
+  const repo = repoWith(['node', '-e', script], 3, [flagDir]);
   try {
     const before = snapshotTree(repo);
     const child = spawn(process.execPath, [BIN, 'run', 'tasks/t.yaml', '--json', '--no-baseline'], { cwd: repo, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,7 +71,7 @@ test('SIGINT during a slow validator: validate fails (not a pass), finally rolls
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const done = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
-    for (let i = 0; i < 200 && !existsSync(flag); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !existsSync(flag); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(existsSync(flag), `the validator never started: ${stderr}`);
     process.kill(-child.pid!, 'SIGINT'); // Ctrl-C reaches the whole foreground process group
     const code = await done;

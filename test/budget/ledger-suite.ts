@@ -12,6 +12,7 @@ import { summarizeBudget } from '../../src/budget/summary.js';
 import type { Ledger, ReserveRequest } from '../../src/budget/types.js';
 import type { Policy } from '../../src/types/generated/index.js';
 import { ROOT, cleanup, tempDir } from '../helpers/repo.js';
+import { rejection } from '../helpers/throws.js';
 
 export interface LedgerTarget {
   /** A fresh ledger location for one test, and how to remove it. */
@@ -136,17 +137,13 @@ export function defineLedgerSuite(name: string, target: LedgerTarget): void {
     const r = await ledger.reserve(request());
     assert.ok(r.ok);
     await ledger.settle(settleAs(r.entryId, 0.1));
-    try {
-      await ledger.settle(settleAs(r.entryId, 0.1));
-      assert.unreachable('second settle');
-    } catch (err) {
+    {
+      const err = await rejection(() => ledger.settle(settleAs(r.entryId, 0.1)), 'second settle');
       assert.is((err as { code?: string }).code, 'E_LEDGER');
       assert.match((err as Error).message, /already settled/);
     }
-    try {
-      await ledger.settle(settleAs('nope', 0.1));
-      assert.unreachable('unknown entry');
-    } catch (err) {
+    {
+      const err = await rejection(() => ledger.settle(settleAs('nope', 0.1)), 'unknown entry');
       assert.match((err as Error).message, /no ledger entry nope/);
     }
   }));

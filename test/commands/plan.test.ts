@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, gitIn, runCli, snapshotTree } from '../helpers/repo.js';
+import { cleanup, gitIn, hasTool, runCli, snapshotTree, writeFiles } from '../helpers/repo.js';
 import { exampleRepo } from '../e2e/helpers.js';
 
 const dirs: string[] = [];
@@ -26,6 +26,22 @@ test('pipe plan shows pipeline, route and rule, context, projection and headroom
   assert.is(plan.stopped_before, 'propose');
   assert.equal(snapshotTree(repo, ['.git']), before, 'nothing written, not even .pipe/runs or the ledger');
   assert.is(gitIn(repo, 'status', '--porcelain'), '');
+});
+
+test('pipe plan shows the validator sandbox, its rules and each validator\'s overrides', () => {
+  const repo = exampleRepo('python-slugify');
+  dirs.push(repo);
+  writeFiles(repo, { 'loose.yaml': 'apiVersion: pipe/v1\nkind: Policy\nvalidators:\n  pytest:\n    argv: [python3, -m, pytest, -q]\n    sandbox: { network: loopback, writable: ["~/.cache/pip"] }\n' });
+  const human = runCli(['plan', 'tasks/fix-slugify.yaml', '--repo', repo, '--policy', 'loose.yaml'], { cwd: repo });
+  assert.is(human.code, 0, human.stderr);
+  assert.match(human.stdout, /- pytest: network: loopback; writable: ~\/\.cache\/pip/);
+  if (hasTool('bwrap')) {
+    assert.match(human.stdout, /sandbox\s+bubblewrap \(safety\.sandbox: auto\)\n\s+network: none/);
+    assert.match(human.stdout, /read-only in the repository: \.git, \.pipe/);
+  } else {
+    assert.match(human.stdout, /sandbox\s+none \(safety\.sandbox: auto\): bubblewrap \(bwrap\) is not installed/);
+    assert.match(human.stderr, /warning: validators will run without a sandbox/);
+  }
 });
 
 test('pipe plan --show-policy includes the merged policy; human output names the rule', () => {

@@ -7,20 +7,11 @@ import { git } from '../../exec/run.js';
 import { markRunInterrupted, runningPid } from '../../records/interrupted.js';
 import { readJournal } from './journal.js';
 import { restoreFromJournal } from './restore.js';
+import { isProcessAlive } from '../../records/process-alive.js';
 
 export interface RecoveredRun {
   run_id: string;
   restored: string[];
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function repoRoot(repo: string, exec: Exec): Promise<string> {
@@ -48,10 +39,10 @@ export async function recoverRuns(repo: string, exec: Exec, options: { force?: b
     if (!doc || doc.state !== 'open') {
       // Killed before apply (no journal): nothing to restore, but its record must not say "running" forever.
       const pid = runningPid(dir);
-      if (pid !== null && pid !== process.pid && !pidAlive(pid)) markRunInterrupted(dir, []);
+      if (pid !== null && pid !== process.pid && !isProcessAlive(pid)) markRunInterrupted(dir, []);
       continue;
     }
-    if (!options.force && (doc.pid === process.pid || pidAlive(doc.pid))) continue;
+    if (!options.force && (doc.pid === process.pid || isProcessAlive(doc.pid))) continue;
     const restored = await restoreFromJournal(doc, journalPath, root);
     markRunInterrupted(dir, restored);
     out.push({ run_id: doc.run_id || name, restored });

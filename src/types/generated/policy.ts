@@ -469,6 +469,22 @@ export interface Safety {
    */
   max_files_per_patch?: number;
   /**
+   * Run validators in a sandbox (bubblewrap on Linux): auto uses one when available and warns once when none is; required refuses to run without one (exit 2, before any model call); off never sandboxes. See docs/safety.md.
+   */
+  sandbox?: 'auto' | 'required' | 'off';
+  /**
+   * Paths hidden from sandboxed validators (empty read-only folder, or /dev/null over a file); `~/` is the user's home. Only paths that exist are masked. Listing it replaces the default list.
+   */
+  sandbox_mask?: string[];
+  /**
+   * Extra paths every sandboxed validator may write (caches such as ~/.cache/pip); existing paths only. The repository is always writable, except .git and .pipe.
+   */
+  sandbox_writable?: string[];
+  /**
+   * Paths every sandboxed validator may read although they are masked or under the private /tmp; existing paths only.
+   */
+  sandbox_readable?: string[];
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `Safety`'s JSON-Schema definition
@@ -481,6 +497,9 @@ export interface Safety {
     | string[]
     | boolean
     | number
+    | 'auto'
+    | 'required'
+    | 'off'
     | undefined;
 }
 export interface Validator {
@@ -517,6 +536,37 @@ export interface Validator {
    */
   max_output_bytes?: number;
   /**
+   * How this validator's sandbox differs from the policy's (each override is shown by `pipe plan`).
+   */
+  sandbox?: {
+    /**
+     * none: no network at all, the host's loopback included; loopback: share the host network, to reach a local service (a database on 127.0.0.1).
+     */
+    network?: 'none' | 'loopback';
+    /**
+     * Extra paths this validator may write (a tool's cache); existing paths only; `~/` is the user's home, relative paths are from the repository root.
+     */
+    writable?: string[];
+    /**
+     * Paths this validator may read although the policy masks them; existing paths only.
+     */
+    readable?: string[];
+    /**
+     * Extension key: ignored by pipe.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^x-".
+     */
+    [k: string]:
+      | {
+          [k: string]: unknown;
+        }
+      | 'none'
+      | 'loopback'
+      | string[]
+      | undefined;
+  };
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `Validator`'s JSON-Schema definition
@@ -542,6 +592,34 @@ export interface Validator {
     | 'cheap'
     | 'normal'
     | 'expensive'
+    | {
+        /**
+         * none: no network at all, the host's loopback included; loopback: share the host network, to reach a local service (a database on 127.0.0.1).
+         */
+        network?: 'none' | 'loopback';
+        /**
+         * Extra paths this validator may write (a tool's cache); existing paths only; `~/` is the user's home, relative paths are from the repository root.
+         */
+        writable?: string[];
+        /**
+         * Paths this validator may read although the policy masks them; existing paths only.
+         */
+        readable?: string[];
+        /**
+         * Extension key: ignored by pipe.
+         *
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^x-".
+         */
+        [k: string]:
+          | {
+              [k: string]: unknown;
+            }
+          | 'none'
+          | 'loopback'
+          | string[]
+          | undefined;
+      }
     | undefined;
 }
 /**

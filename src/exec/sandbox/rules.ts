@@ -1,0 +1,131 @@
+// Policy and a validator's overrides → the rules of its sandbox, and those rules as
+// lines for records and `pipe plan`. Reads the file system only to keep what exists
+// (bwrap refuses to mount a missing path) and to resolve symlinks, so a mask lands on
+// the folder a link points to.
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Mask, NetworkRule, SandboxRules } from './types.js';
+
+export interface SandboxPolicy {
+  sandbox_mask?: string[];
+  sandbox_writable?: string[];
+  sandbox_readable?: string[];
+}
+
+export interface ValidatorSandbox {
+  network?: NetworkRule;
+  writable?: string[];
+  readable?: string[];
+}
+
+export interface RulesInput {
+  repo: string;
+  /** The user's home ($HOME); `~/` paths are skipped without one. */
+  home: string | undefined;
+  safety: SandboxPolicy | undefined;
+  validator: ValidatorSandbox | undefined;
+}
+
+function inside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** `~/x` from home, absolute as is, anything else from the repository root. */
+export function expandPath(path: string, home: string | undefined, repo: string): string | null {
+  if (path === '~' || path.startsWith('~/')) return home ? join(home, path.slice(2)) : null;
+  return isAbsolute(path) ? path : resolve(repo, path);
+}
+
+function real(path: string | null): string | null {
+  if (path === null) return null;
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function existing(paths: readonly string[], home: string | undefined, repo: string): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const r = real(expandPath(p, home, repo));
+    if (r !== null && !out.includes(r)) out.push(r);
+  }
+  return out;
+}
+
+/** .git (a folder, or a file pointing at the git dir of a worktree), that git dir, and .pipe. */
+function repoReadOnly(repo: string): string[] {
+  const out: string[] = [];
+  const dotGit = join(repo, '.git');
+  try {
+    const st = lstatSync(dotGit);
+    out.push(dotGit);
+    if (st.isFile()) {
+      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      const gitDir = m ? real(resolve(repo, m[1].trim())) : null;
+      if (gitDir) {
+        out.push(gitDir);
+        try {
+          const common = real(resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim()));
+          if (common && !out.includes(common)) out.push(common);
+        } catch {
+          /* not a linked worktree */
+        }
+      }
+    }
+  } catch {
+    /* no .git: nothing to protect */
+  }
+  if (real(join(repo, '.pipe'))) out.push(join(repo, '.pipe'));
+  return out;
+}
+
+export function sandboxRulesFor(input: RulesInput): SandboxRules {
+  const repo = real(input.repo) ?? resolve(input.repo);
+  const home = input.home ? real(input.home) ?? input.home : undefined;
+  const masks: Mask[] = [];
+  for (const path of existing(input.safety?.sandbox_mask ?? [], home, repo)) {
+    // A mask over the repository (or a parent of it) would hide the tree the validator checks.
+    if (inside(path, repo)) continue;
+    masks.push({ path, kind: statSync(path).isDirectory() ? 'dir' : 'file' });
+  }
+  return {
+    repo,
+    readOnly: repoReadOnly(repo),
+    network: input.validator?.network ?? 'none',
+    masks,
+    writable: existing([...(input.safety?.sandbox_writable ?? []), ...(input.validator?.writable ?? [])], home, repo),
+    readable: existing([...(input.safety?.sandbox_readable ?? []), ...(input.validator?.readable ?? [])], home, repo),
+    home: home ?? '',
+  };
+}
+
+function display(path: string, rules: SandboxRules): string {
+  if (inside(rules.repo, path)) return relative(rules.repo, path) || '.';
+  if (rules.home && inside(rules.home, path)) return `~${path.slice(rules.home.length)}`;
+  return path;
+}
+
+/** The rules in words, one line each: what records and `pipe plan` show. */
+export function describeRules(rules: SandboxRules): string[] {
+  const list = (paths: string[]) => paths.map((p) => display(p, rules)).join(', ');
+  const lines = [
+    rules.network === 'none' ? 'network: none (own network namespace; the host and its loopback are unreachable)' : 'network: loopback (shares the host network: its loopback services, and beyond)',
+    `file system: read-only except the repository ${rules.repo}`,
+    '/tmp: private and empty',
+    `read-only in the repository: ${list(rules.readOnly.filter((p) => inside(rules.repo, p))) || '(none)'}`,
+    `hidden: ${list(rules.masks.map((m) => m.path)) || '(none of the listed secrets exist here)'}`,
+  ];
+  if (rules.writable.length) lines.push(`also writable: ${list(rules.writable)}`);
+  if (rules.readable.length) lines.push(`also readable: ${list(rules.readable)}`);
+  lines.push('processes: own PID namespace, all killed when the validator ends', 'environment: scrubbed (no credentials)');
+  return lines;
+}
+
+/** `~/.ssh` for a path under home: how denial messages name a hidden path. */
+export function displayPath(path: string, rules: SandboxRules): string {
+  return display(path, rules);
+}
+

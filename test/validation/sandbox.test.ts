@@ -1,0 +1,67 @@
+// Validators in the sandbox, in process: a denial is named in the failures, the record
+// names the sandbox; a validator that rewrites a tracked file is reported by patch-safety.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCommand } from '../../src/exec/run.js';
+import { chooseSandbox } from '../../src/exec/sandbox/index.js';
+import { patchSafetyValidator } from '../../src/validation/patch-safety.js';
+import { runValidators } from '../../src/validation/run.js';
+import { planValidatorSandbox } from '../../src/validation/sandbox.js';
+import { resolveValidatorSpecs } from '../../src/validation/specs.js';
+import { snapshotTracked } from '../../src/validation/tracked-files.js';
+import type { Policy } from '../../src/types/generated/index.js';
+import { cleanup, hasTool, makeRepo } from '../helpers/repo.js';
+
+const withBwrap = hasTool('bwrap') ? test : (name: string, fn: () => Promise<void>) => test.skip(`${name} — bwrap is not installed (apt-get install -y bubblewrap)`, fn);
+
+withBwrap('a validator that needs the network fails as "network is off in the sandbox", and the outcome names the sandbox', async () => {
+  const repo = makeRepo({ 'a.txt': 'a' });
+  try {
+    const policy: Policy = {
+      safety: { allowed_executables: ['python3'], sandbox_mask: [] },
+      validators: {
+        fetch: { argv: ['python3', '-c', 'import socket; socket.create_connection(("192.0.2.1", 80), timeout=5)'], parser: 'exit-code' },
+        local: { argv: ['python3', '-c', 'print("fine")'], parser: 'exit-code' },
+      },
+    } as Policy;
+    const choice = await chooseSandbox('required', { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+    const [fetch, local] = await runValidators({
+      repo, exec: runCommand, specs: resolveValidatorSpecs(policy, ['fetch', 'local'], repo), allowedExecutables: ['python3'], maxParallel: 2, failFast: false,
+      sandboxFor: (spec) => planValidatorSandbox(choice, spec, repo, policy, process.env.HOME),
+    });
+    assert.is(fetch.status, 'failed');
+    assert.equal(fetch.denials, ['network is off in the sandbox']);
+    assert.is(fetch.note, 'network is off in the sandbox');
+    const denied = fetch.failures.find((f) => f.category === 'sandbox-denied');
+    assert.match(denied?.message ?? '', /^fetch: network is off in the sandbox \(.*Network is unreachable.*\); tests must not need the network/);
+    assert.is(fetch.sandbox.kind, 'bwrap');
+    assert.ok(fetch.sandbox.rules.includes('/tmp: private and empty'));
+    assert.is(local.status, 'passed');
+    assert.equal(local.denials, []);
+  } finally {
+    cleanup(repo);
+  }
+});
+
+test('patch-safety reports a tracked file a validator changed outside the patch, and a patched file changed again', async () => {
+  const repo = makeRepo({ 'src/app.py': 'x = 1\n', 'src/other.py': 'y = 1\n', 'README.md': 'readme\n' });
+  try {
+    writeFileSync(join(repo, 'src/app.py'), 'x = 2\n'); // the patch
+    const trackedBefore = await snapshotTracked(runCommand, repo);
+    const validator = patchSafetyValidator({ repo, exec: runCommand, policy: {} as Policy, task: { allowed_files: ['src/**'] } as never, filesChanged: ['src/app.py'], trackedBefore });
+    assert.equal(await validator.run(new AbortController().signal), [], 'nothing changed yet');
+    writeFileSync(join(repo, 'README.md'), 'rewritten by a validator\n');
+    writeFileSync(join(repo, 'src/app.py'), 'x = 3\n');
+    const failures = (await validator.run(new AbortController().signal)) as { category: string; file: string | null; message: string }[];
+    const tracked = failures.filter((f) => f.category === 'tracked-file-changed');
+    assert.equal(tracked.map((f) => f.file), ['README.md', 'src/app.py']);
+    assert.match(tracked[0].message, /README\.md is tracked and was changed while validators ran; the patch did not touch it/);
+    assert.match(tracked[1].message, /src\/app\.py \(a file of the patch\) was changed again/);
+  } finally {
+    cleanup(repo);
+  }
+});
+
+test.run();
