@@ -40,6 +40,9 @@ export function figures(limit: number | undefined, spent: number, reserved: numb
   };
 }
 
+/** The ledger levels in the order they are checked. */
+export const BUDGET_LEVELS = ['project', 'role', 'task', 'batch'] as const;
+
 export interface LevelExceeded {
   level: BudgetLevel;
   limitUsd: number;
@@ -48,9 +51,9 @@ export interface LevelExceeded {
   headroomUsd: number;
 }
 
-/** First level (project, then role, then task) whose spend + open reservations + this projection would exceed its limit. */
+/** First level (project, then role, then task, then batch) whose spend + open reservations + this projection would exceed its limit. */
 export function firstExceededLevel(scopes: ScopeFigures, projectedUsd: number): LevelExceeded | null {
-  for (const level of ['project', 'role', 'task'] as const) {
+  for (const level of BUDGET_LEVELS) {
     const f = scopes[level];
     if (f.limit_usd === null) continue;
     const used = roundUsd(f.spent_usd + f.reserved_usd);
@@ -63,13 +66,15 @@ export function firstExceededLevel(scopes: ScopeFigures, projectedUsd: number): 
 }
 
 /** "blocked: projected $0.0123 would exceed the role budget for general_builder ($2.00 limit, $1.995 spent or reserved, $0.005 headroom)". */
-export function budgetBlockMessage(exceeded: LevelExceeded, projectedUsd: number, names: { project: string; role: string; taskId: string }): string {
+export function budgetBlockMessage(exceeded: LevelExceeded, projectedUsd: number, names: { project: string; role: string; taskId: string; batchId?: string | null }): string {
   const [what, key] =
     exceeded.level === 'project'
       ? [`the project budget for ${names.project}`, 'budget.project_total_budget_usd']
       : exceeded.level === 'role'
         ? [`the role budget for ${names.role}`, `budget.role_budgets_usd.${names.role}`]
-        : [`the task budget for ${names.taskId}`, 'budget.task_budget_usd or the task\'s budget.max_usd'];
+        : exceeded.level === 'task'
+          ? [`the task budget for ${names.taskId}`, 'budget.task_budget_usd or the task\'s budget.max_usd']
+          : [`the batch budget for ${names.batchId ?? 'this batch'}`, 'batch.max_cost_usd or pipe batch --max-cost'];
   return `blocked: projected ${formatUsd(projectedUsd)} would exceed ${what} (${formatUsd(exceeded.limitUsd)} limit, ${formatUsd(exceeded.spentUsd)} spent or reserved, ${formatUsd(exceeded.headroomUsd)} headroom; ${key})`;
 }
 

@@ -25,6 +25,8 @@ export interface LedgerEntry {
   status: LedgerStatus;
   reason: string | null;
   request_id: string | null;
+  /** The `pipe batch` the call belongs to; null outside a batch. */
+  batch_id: string | null;
   created_at: string;
   updated_at: string;
   /** The task limit the run enforced when this row was written (null: none, or a row from before schema version 2). */
@@ -36,6 +38,8 @@ export interface BudgetLimits {
   projectUsd?: number;
   roleUsd?: number;
   taskUsd?: number;
+  /** The batch's own limit (policy batch.max_cost_usd or --max-cost); counts rows with the request's batchId. */
+  batchUsd?: number;
 }
 
 export interface ReserveRequest {
@@ -51,9 +55,11 @@ export interface ReserveRequest {
   estOutputTokens: number;
   projectedUsd: number;
   limits: BudgetLimits;
+  /** The `pipe batch` this call belongs to (ledger_entries.batch_id); absent outside a batch. */
+  batchId?: string | null;
 }
 
-export type BudgetLevel = 'project' | 'role' | 'task';
+export type BudgetLevel = 'project' | 'role' | 'task' | 'batch';
 
 export type ReserveOutcome =
   | { ok: true; entryId: string; scopes: ScopeFigures }
@@ -75,6 +81,7 @@ export interface EntryFilter {
   runId?: string;
   taskId?: string;
   role?: string;
+  batchId?: string;
   /** ISO 8601 instant: rows created at or after it. */
   since?: string;
   status?: LedgerStatus;
@@ -116,7 +123,7 @@ export interface Ledger {
   settle(request: SettleRequest): Promise<void>;
   entries(filter?: EntryFilter): Promise<LedgerEntry[]>;
   /** Spend at the project, role and task levels without reserving (dry runs, plan). */
-  scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits'>): Promise<ScopeFigures>;
+  scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits' | 'batchId'>): Promise<ScopeFigures>;
   /** Spend grouped by role and task (settled + failed actual_usd; open reservations' projected_usd). */
   spendByRoleAndTask(filter: { project: string; since?: string; taskId?: string; role?: string }): Promise<SpendRow[]>;
   /** Per task id, the task limit its newest run enforced (policy task_budget_usd or the task's max_usd, whichever is smaller). */

@@ -1,6 +1,6 @@
-// `pipe init` runs the task's validators once on the unchanged tree and says how each
-// went, with the first real error line, so a broken environment shows up before any run.
-// It is the baseline module's run, so `pipe run` afterwards finds it in the cache.
+// `pipe init` runs the task's validators once on the unchanged tree (the baseline module,
+// so the result is cached for the first run on the same tree) and says how each went,
+// with the real error line and, for an environment that cannot test, what to fix.
 import type { Exec } from '../exec/run.js';
 import { runBaseline } from '../validation/baseline/index.js';
 import type { Policy } from '../types/generated/index.js';
@@ -9,32 +9,37 @@ export interface InitBaselineResult {
   name: string;
   status: 'passed' | 'failed' | 'skipped';
   failures: number;
-  /** The first failure's message, cut to one line (the environment problem's error line when there is one). */
+  /** The environment problem's error line, else the first failure's message, cut to one line. */
   first_error: string | null;
+  /** Set when the validators cannot test here (the run would stop, exit 2): what to do. */
+  fix: string | null;
   duration_ms: number;
-  /** Why this validator cannot test the repository here (a run would stop with exit 2), or null. */
-  problem: { kind: string; line: string; fix: string } | null;
 }
 
-/**
- * The baseline module's run (src/validation/baseline), so init reports environment problems
- * the way `pipe run` will stop on them, and fills the cache: the first `pipe plan` / `pipe
- * run` on the same tree does not test it again. The example task is left out of the digest.
- */
-export async function runInitBaseline(repo: string, policy: Policy, names: string[], exec: Exec, taskFile = 'tasks/example.yaml'): Promise<InitBaselineResult[]> {
-  if (!names.length) return [];
-  const report = await runBaseline({ repoRoot: repo, validators: names, policy, exec, mode: 'always', excludeFromDigest: [taskFile] });
-  return report.validators.map((v) => {
-    const problem = report.problems.find((p) => p.validator === v.name) ?? null;
-    return {
-      name: v.name,
-      status: v.status,
-      failures: v.failures.length,
-      first_error: problem ? problem.line : v.failures[0] ? firstLine(v.failures[0].message) : v.note,
-      duration_ms: Math.round(v.duration_ms),
-      problem: problem ? { kind: problem.kind, line: problem.line, fix: problem.fix } : null,
-    };
-  });
+export interface InitBaseline {
+  validators: InitBaselineResult[];
+  /** The package under test imported from outside the repository, and the like. */
+  warnings: string[];
+}
+
+export async function runInitBaseline(repo: string, policy: Policy, names: string[], exec: Exec): Promise<InitBaseline> {
+  if (!names.length) return { validators: [], warnings: [] };
+  // The example task is left out of the digest, as `pipe run` leaves its task out: the cache entry is the run's.
+  const report = await runBaseline({ repoRoot: repo, validators: names, policy, mode: 'always', exec, excludeFromDigest: ['tasks/example.yaml'] });
+  return {
+    validators: report.validators.map((v) => {
+      const problem = report.problems.find((p) => p.validator === v.name);
+      return {
+        name: v.name,
+        status: v.status,
+        failures: v.failures.length,
+        first_error: problem ? firstLine(problem.line) : v.failures[0] ? firstLine(v.failures[0].message) : v.note,
+        fix: problem?.fix ?? null,
+        duration_ms: Math.round(v.duration_ms),
+      };
+    }),
+    warnings: report.warnings,
+  };
 }
 
 const ERROR_LINE = /\b\w*Error\b|\berror\b|ERR!|✖|\bFAIL(ED)?\b|No module named|not found|cannot find/i;

@@ -27,7 +27,8 @@ export default class Plan extends PipeCommand {
     const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
     const userWork = await checkBeforeCall(session, runCommand, { strict: false });
     const stop = !userWork.hasCommit ? noCommitError(session.repo) : allAllowedDirty(userWork) ? allDirtyError(userWork) : null;
-    const baseline = await prepareBaseline(session, { enabled: flags.baseline, readOnly: true, note: () => undefined });
+    // A run that would stop before the call (no commit, every allowed file dirty) would not reach the baseline either.
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline && stop === null, readOnly: true, note: () => undefined });
     const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
     let outcome;
     try {

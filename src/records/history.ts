@@ -22,6 +22,8 @@ export interface RunSummary {
   verdict: string | null;
   exit_code: number | null;
   records_dir: string;
+  /** The `pipe batch` the run was part of, else null. */
+  batch_id: string | null;
 }
 
 /** An attempt as `pipe show` lists it: the shared attempt view, plus how its answer was read and its steps. */
@@ -170,6 +172,7 @@ export async function listRuns(repo: string): Promise<RunSummary[]> {
       verdict: s.verdict ?? null,
       exit_code: s.exit_code ?? null,
       records_dir: join(runsRoot(repo), id),
+      batch_id: typeof s.batch_id === 'string' ? s.batch_id : null,
     });
   }
   return out.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : a.run_id < b.run_id ? 1 : -1));

@@ -55,6 +55,8 @@ export interface RunOptions {
   durableRecords?: boolean;
   /** Where the documents came from (recorded in run.json for `pipe replay`). */
   sources?: RunSources;
+  /** The `pipe batch` this run belongs to (ledger batch_id and the batch's own limit). */
+  batch?: { id: string; maxCostUsd?: number };
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
   handleSignals?: boolean;
   /** An external abort (tests, embedding). */
@@ -154,6 +156,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       approvedRoles: options.approvedRoles ?? [],
       project: options.project ?? options.config.project ?? 'default',
       ledger: options.ledgerLocation ?? options.config.ledger ?? '.pipe/ledger.sqlite',
+      ...(options.batch ? { batch: options.batch } : {}),
     },
     task: options.task,
     taskDir: options.taskDir,
@@ -196,6 +199,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       duration_ms: finished ? Math.round(clock.monotonicMs() - startedMs) : null,
       error,
       pid: process.pid,
+      ...(options.batch ? { batch_id: options.batch.id } : {}),
       steps: stepRecords,
     });
   };
