@@ -32,19 +32,24 @@ export type LockedTransaction = <T>(project: string, work: (tx: TxQuery) => Prom
 // Spend counted against a budget = settled and failed actual cost + open reservations' projection.
 const SPENT = `CASE WHEN status IN ('settled','failed') THEN COALESCE(actual_usd, 0) ELSE 0 END`;
 const RESERVED = `CASE WHEN status = 'reserved' THEN projected_usd ELSE 0 END`;
-const SCOPE_SQL = `SELECT
+const scopeSql = (batchColumn: boolean) => `SELECT
   COALESCE(SUM(${SPENT}), 0) AS p_spent,
   COALESCE(SUM(${RESERVED}), 0) AS p_reserved,
   COALESCE(SUM(CASE WHEN role = ? THEN ${SPENT} ELSE 0 END), 0) AS r_spent,
   COALESCE(SUM(CASE WHEN role = ? THEN ${RESERVED} ELSE 0 END), 0) AS r_reserved,
   COALESCE(SUM(CASE WHEN task_id = ? THEN ${SPENT} ELSE 0 END), 0) AS t_spent,
-  COALESCE(SUM(CASE WHEN task_id = ? THEN ${RESERVED} ELSE 0 END), 0) AS t_reserved
+  COALESCE(SUM(CASE WHEN task_id = ? THEN ${RESERVED} ELSE 0 END), 0) AS t_reserved,
+  ${batchColumn ? `COALESCE(SUM(CASE WHEN batch_id = ? THEN ${SPENT} ELSE 0 END), 0)` : '0'} AS b_spent,
+  ${batchColumn ? `COALESCE(SUM(CASE WHEN batch_id = ? THEN ${RESERVED} ELSE 0 END), 0)` : '0'} AS b_reserved
 FROM ${TABLE} WHERE project = ? AND status <> 'blocked'`;
+const SCOPE_SQL = scopeSql(true);
+// A ledger opened read-only is not migrated: one written by a pipe before batches has no batch_id column.
+const SCOPE_SQL_WITHOUT_BATCH = scopeSql(false);
 
 const COLUMNS = [
   'id', 'project', 'run_id', 'task_id', 'role', 'provider', 'model', 'tier_requested', 'tier_served', 'reasoning_effort',
   'est_input_tokens', 'est_output_tokens', 'projected_usd', 'input_tokens', 'cached_input_tokens', 'output_tokens',
-  'reasoning_tokens', 'actual_usd', 'status', 'reason', 'request_id', 'created_at', 'updated_at',
+  'reasoning_tokens', 'actual_usd', 'status', 'reason', 'request_id', 'batch_id', 'created_at', 'updated_at', 'task_limit_usd',
 ] as const;
 const INSERT_SQL = `INSERT INTO ${TABLE} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
@@ -82,8 +87,10 @@ function toEntry(row: Record<string, unknown>): LedgerEntry {
     status: String(row.status) as LedgerEntry['status'],
     reason: s('reason'),
     request_id: s('request_id'),
+    batch_id: s('batch_id'),
     created_at: String(row.created_at),
     updated_at: String(row.updated_at),
+    task_limit_usd: numOrNull(row.task_limit_usd),
   };
 }
 
@@ -98,7 +105,7 @@ export function newEntryId(now: Date): string {
   return `${now.getTime().toString(16).padStart(12, '0')}-${sequence.toString(16).padStart(6, '0')}-${randomBytes(5).toString('hex')}`;
 }
 
-function newRow(request: Omit<ReserveRequest, 'limits'>, status: 'reserved' | 'blocked', reason: string | null, at: Date): Row {
+function newRow(request: Omit<ReserveRequest, 'limits'> & { limits?: ReserveRequest['limits'] }, status: 'reserved' | 'blocked', reason: string | null, at: Date): Row {
   const now = at.toISOString();
   return {
     id: newEntryId(at),
@@ -122,8 +129,10 @@ function newRow(request: Omit<ReserveRequest, 'limits'>, status: 'reserved' | 'b
     status,
     reason,
     request_id: null,
+    batch_id: request.batchId ?? null,
     created_at: now,
     updated_at: now,
+    task_limit_usd: request.limits?.taskUsd ?? null,
   };
 }
 
@@ -132,6 +141,8 @@ export interface KnexLedgerOptions {
   readOnly: boolean;
   /** False when a read-only ledger has no table yet: every read is empty. */
   hasTable: boolean;
+  /** False when a read-only ledger predates migration 2 (no batch_id column): batch figures read as zero. */
+  hasBatchId: boolean;
   now: () => Date;
   lockedTransaction: LockedTransaction;
 }
@@ -159,7 +170,7 @@ export class KnexLedger implements Ledger {
       const exceeded = firstExceededLevel(scopes, request.projectedUsd);
       const now = this.options.now();
       const reason = exceeded
-        ? budgetBlockMessage(exceeded, request.projectedUsd, { project: request.project, role: request.role, taskId: request.taskId })
+        ? budgetBlockMessage(exceeded, request.projectedUsd, { project: request.project, role: request.role, taskId: request.taskId, batchId: request.batchId })
         : null;
       const row = newRow(request, exceeded ? 'blocked' : 'reserved', reason, now);
       await tx.run(INSERT_SQL, COLUMNS.map((c) => row[c]));
@@ -170,13 +181,14 @@ export class KnexLedger implements Ledger {
   }
 
   /** The scope figures without reserving (dry runs, pipe plan). */
-  async scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits'>): Promise<ScopeFigures> {
+  async scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits' | 'batchId'>): Promise<ScopeFigures> {
     if (!this.options.hasTable) return readScopesFrom([{}], request);
-    const rows = (await this.db.raw(SCOPE_SQL, [request.role, request.role, request.taskId, request.taskId, request.project])) as unknown;
+    const withBatch = this.options.hasBatchId;
+    const rows = (await this.db.raw(withBatch ? SCOPE_SQL : SCOPE_SQL_WITHOUT_BATCH, scopeBindings(request, withBatch) as Knex.RawBinding[])) as unknown;
     return readScopesFrom(rawRows(rows), request);
   }
 
-  async recordBlocked(request: Omit<ReserveRequest, 'limits'> & { reason: string }): Promise<string> {
+  async recordBlocked(request: Omit<ReserveRequest, 'limits'> & { limits?: ReserveRequest['limits']; reason: string }): Promise<string> {
     this.assertWritable('record a blocked call');
     const row = newRow(request, 'blocked', request.reason, this.options.now());
     await this.db(TABLE).insert(row);
@@ -217,6 +229,10 @@ export class KnexLedger implements Ledger {
     if (filter.runId !== undefined) q.where('run_id', filter.runId);
     if (filter.taskId !== undefined) q.where('task_id', filter.taskId);
     if (filter.role !== undefined) q.where('role', filter.role);
+    if (filter.batchId !== undefined) {
+      if (!this.options.hasBatchId) return [];
+      q.where('batch_id', filter.batchId);
+    }
     if (filter.status !== undefined) q.where('status', filter.status);
     if (filter.since !== undefined) q.where('created_at', '>=', filter.since);
     const rows = (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])) as Record<string, unknown>[];
@@ -239,14 +255,33 @@ export class KnexLedger implements Ledger {
     return rows.map((r) => ({ role: String(r.role), task_id: String(r.task_id), spent_usd: roundUsd(num(r.spent_usd)), reserved_usd: roundUsd(num(r.reserved_usd)) }));
   }
 
+  /** Per task, the task limit its newest run enforced (rows from before schema version 2 have none). */
+  async taskLimits(filter: { project: string }): Promise<Record<string, number>> {
+    if (!this.options.hasTable || !(await this.db.schema.hasColumn(TABLE, 'task_limit_usd'))) return {};
+    const rows = (await this.db(TABLE)
+      .select('task_id', 'task_limit_usd')
+      .where('project', filter.project)
+      .whereNotNull('task_limit_usd')
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])) as Record<string, unknown>[];
+    const limits: Record<string, number> = {};
+    for (const r of rows) limits[String(r.task_id)] = num(r.task_limit_usd);
+    return limits;
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
 }
 
 async function readScopes(tx: TxQuery, request: ReserveRequest): Promise<ScopeFigures> {
-  const rows = await tx.all(SCOPE_SQL, [request.role, request.role, request.taskId, request.taskId, request.project]);
+  const rows = await tx.all(SCOPE_SQL, scopeBindings(request));
   return readScopesFrom(rows, request);
+}
+
+/** A null batch id matches no row (`batch_id = NULL` is never true): outside a batch its figures are zero. */
+function scopeBindings(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'batchId'>, withBatch = true): unknown[] {
+  const batch = request.batchId ?? null;
+  return [request.role, request.role, request.taskId, request.taskId, ...(withBatch ? [batch, batch] : []), request.project];
 }
 
 function readScopesFrom(rows: Record<string, unknown>[], request: Pick<ReserveRequest, 'limits'>): ScopeFigures {
@@ -255,6 +290,7 @@ function readScopesFrom(rows: Record<string, unknown>[], request: Pick<ReserveRe
     project: figures(request.limits.projectUsd, num(r.p_spent), num(r.p_reserved)),
     role: figures(request.limits.roleUsd, num(r.r_spent), num(r.r_reserved)),
     task: figures(request.limits.taskUsd, num(r.t_spent), num(r.t_reserved)),
+    batch: figures(request.limits.batchUsd, num(r.b_spent), num(r.b_reserved)),
   };
 }
 

@@ -126,7 +126,8 @@ async function openSqliteDb(file: string, readOnly: boolean, now: () => Date, bu
   try {
     if (!readOnly) await migrateLatest(db, null);
     const hasTable = readOnly ? !missing && (await db.schema.hasTable(TABLE)) : true;
-    return { db, ledger: new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, now, lockedTransaction: sqliteLockedTransaction(db) }) };
+    const hasBatchId = readOnly ? hasTable && (await db.schema.hasColumn(TABLE, 'batch_id')) : true;
+    return { db, ledger: new KnexLedger(db, { kind: 'sqlite', readOnly, hasTable, hasBatchId, now, lockedTransaction: sqliteLockedTransaction(db) }) };
   } catch (err) {
     await db.destroy();
     throw err;
@@ -174,7 +175,8 @@ async function openPostgres(where: Extract<LedgerLocation, { kind: 'postgres' }>
   try {
     if (!readOnly) await migrateLatest(db, where.schema);
     const hasTable = readOnly ? await db.schema.hasTable(TABLE) : true;
-    return new KnexLedger(db, { kind: 'postgres', readOnly, hasTable, now, lockedTransaction: postgresLockedTransaction(db, where.schema) });
+    const hasBatchId = readOnly ? hasTable && (await db.schema.hasColumn(TABLE, 'batch_id')) : true;
+    return new KnexLedger(db, { kind: 'postgres', readOnly, hasTable, hasBatchId, now, lockedTransaction: postgresLockedTransaction(db, where.schema) });
   } catch (err) {
     await db.destroy();
     throw err;

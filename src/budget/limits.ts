@@ -2,16 +2,10 @@
 // the message a person sees when it does not (limit, figure, headroom).
 import type { ErrorCode } from '../errors.js';
 import type { Policy, Task } from '../types/generated/index.js';
+import { formatUsd } from './money.js';
 import { roundUsd } from './pricing.js';
 import type { BudgetLevel, BudgetLimits, ScopeFigures, SpendFigures } from './types.js';
 
-/** "$2.00", "$1.995", "$0.0123", "$0.000012": at least cents, up to micro-dollars, no trailing noise. */
-export function formatUsd(usd: number): string {
-  const sign = usd < 0 ? '-' : '';
-  const fixed = Math.abs(usd).toFixed(6).replace(/0+$/, '');
-  const [whole, frac = ''] = fixed.split('.');
-  return `${sign}$${whole}.${frac.padEnd(2, '0')}`;
-}
 
 /** Smaller of the defined numbers, or undefined when none is. */
 function minDefined(...values: (number | undefined)[]): number | undefined {
@@ -46,6 +40,9 @@ export function figures(limit: number | undefined, spent: number, reserved: numb
   };
 }
 
+/** The ledger levels in the order they are checked. */
+export const BUDGET_LEVELS = ['project', 'role', 'task', 'batch'] as const;
+
 export interface LevelExceeded {
   level: BudgetLevel;
   limitUsd: number;
@@ -54,9 +51,9 @@ export interface LevelExceeded {
   headroomUsd: number;
 }
 
-/** First level (project, then role, then task) whose spend + open reservations + this projection would exceed its limit. */
+/** First level (project, then role, then task, then batch) whose spend + open reservations + this projection would exceed its limit. */
 export function firstExceededLevel(scopes: ScopeFigures, projectedUsd: number): LevelExceeded | null {
-  for (const level of ['project', 'role', 'task'] as const) {
+  for (const level of BUDGET_LEVELS) {
     const f = scopes[level];
     if (f.limit_usd === null) continue;
     const used = roundUsd(f.spent_usd + f.reserved_usd);
@@ -69,13 +66,15 @@ export function firstExceededLevel(scopes: ScopeFigures, projectedUsd: number): 
 }
 
 /** "blocked: projected $0.0123 would exceed the role budget for general_builder ($2.00 limit, $1.995 spent or reserved, $0.005 headroom)". */
-export function budgetBlockMessage(exceeded: LevelExceeded, projectedUsd: number, names: { project: string; role: string; taskId: string }): string {
+export function budgetBlockMessage(exceeded: LevelExceeded, projectedUsd: number, names: { project: string; role: string; taskId: string; batchId?: string | null }): string {
   const [what, key] =
     exceeded.level === 'project'
       ? [`the project budget for ${names.project}`, 'budget.project_total_budget_usd']
       : exceeded.level === 'role'
         ? [`the role budget for ${names.role}`, `budget.role_budgets_usd.${names.role}`]
-        : [`the task budget for ${names.taskId}`, 'budget.task_budget_usd or the task\'s budget.max_usd'];
+        : exceeded.level === 'task'
+          ? [`the task budget for ${names.taskId}`, 'budget.task_budget_usd or the task\'s budget.max_usd']
+          : [`the batch budget for ${names.batchId ?? 'this batch'}`, 'batch.max_cost_usd or pipe batch --max-cost'];
   return `blocked: projected ${formatUsd(projectedUsd)} would exceed ${what} (${formatUsd(exceeded.limitUsd)} limit, ${formatUsd(exceeded.spentUsd)} spent or reserved, ${formatUsd(exceeded.headroomUsd)} headroom; ${key})`;
 }
 
@@ -127,13 +126,22 @@ export function checkCallLimits(policy: Policy, task: Pick<Task, 'budget'>, fact
   if (cut.length) {
     // Read-only context may be trimmed, but a file the model is asked to patch must be
     // seen whole: a patch against half a file fails the gate after the money is spent.
-    const limit = cut[0].limit as 'max_context_chars_per_call' | 'max_input_tokens_per_call';
-    const max = limits[limit];
-    const names = cut.map((c) => `${c.path} (${c.truncated ? 'truncated' : 'left out'})`).join(', ');
+    // Each limit names its own files (a file is listed once, under the limit that cut it last).
+    const byLimit = new Map<'max_context_chars_per_call' | 'max_input_tokens_per_call', string[]>();
+    const seen = new Set<string>();
+    for (const c of [...cut].reverse()) {
+      if (seen.has(c.path)) continue;
+      seen.add(c.path);
+      const limit = c.limit as 'max_context_chars_per_call' | 'max_input_tokens_per_call';
+      byLimit.set(limit, [`${c.path} (${c.truncated ? 'truncated' : 'left out'})`, ...(byLimit.get(limit) ?? [])]);
+    }
+    const unit = { max_context_chars_per_call: 'chars', max_input_tokens_per_call: 'tokens' } as const;
+    const groups = [...byLimit].map(([limit, names]) => `limits.${limit} (${limits[limit]} ${unit[limit]} per call): ${names.join(', ')}`);
+    const keys = [...byLimit.keys()];
     return {
       code: 'E_LIMIT',
-      limit,
-      message: `blocked: ${cut.length === 1 ? 'a file' : `${cut.length} files`} the patch may touch would not fit limits.${limit} (${max} per call, 0 headroom): ${names}; narrow allowed_files and context_files, or raise limits.${limit}`,
+      limit: keys[0],
+      message: `blocked: ${seen.size === 1 ? 'a file' : `${seen.size} files`} the patch may touch would not fit whole — ${groups.join('; ')}; narrow allowed_files and context_files, or raise ${keys.map((k) => `limits.${k}`).join(' and ')}`,
     };
   }
   if (limits.max_context_chars_per_call !== undefined && facts.contextChars > limits.max_context_chars_per_call) {

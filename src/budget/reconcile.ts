@@ -9,8 +9,10 @@ import type { Usage } from '../providers/contract.js';
 import type { Policy } from '../types/generated/index.js';
 import { computeCostUsd } from './pricing.js';
 import type { Ledger, LedgerEntry } from './types.js';
+import { isProcessAlive } from '../records/process-alive.js';
 
 export const RELEASE_REASON = 'released by reconcile: no call recorded';
+export const FAKE_RELEASE_REASON = 'released by reconcile: the fake provider bills nothing';
 
 export type ReconcileActionName = 'settled' | 'failed' | 'released' | 'left_open';
 
@@ -38,15 +40,6 @@ export interface ReconcileOptions {
   olderThan?: Date;
   /** Whether a pid is a live process (default: signal 0). */
   isAlive?: (pid: number) => boolean;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 type Event = Record<string, unknown>;
@@ -170,9 +163,16 @@ async function reconcileOne(ledger: Ledger, row: LedgerEntry, options: Reconcile
     });
     return { ...base, action: failed ? 'failed' : 'settled', usd: actualUsd, reason };
   }
-  if (events.some((ev) => ev.type === 'provider.call')) {
+  const called = events.some((ev) => ev.type === 'provider.call');
+  if (called && row.provider === 'fake') return release(ledger, row, base, FAKE_RELEASE_REASON);
+  if (called) {
     return open(`a provider call was sent for this entry but no result was recorded; check the provider's usage page and settle it by hand`);
   }
+  return release(ledger, row, base, RELEASE_REASON);
+}
+
+/** Closes a reservation at zero cost: the call never happened, or could not have been billed. */
+async function release(ledger: Ledger, row: LedgerEntry, base: Omit<ReconcileAction, 'action' | 'usd' | 'reason'>, reason: string): Promise<ReconcileAction> {
   await ledger.settle({
     entryId: row.id,
     status: 'failed',
@@ -183,15 +183,15 @@ async function reconcileOne(ledger: Ledger, row: LedgerEntry, options: Reconcile
     actualUsd: 0,
     tierServed: null,
     requestId: null,
-    reason: RELEASE_REASON,
+    reason,
   });
-  return { ...base, action: 'released', usd: 0, reason: RELEASE_REASON };
+  return { ...base, action: 'released', usd: 0, reason };
 }
 
 /** Settles or releases open reservations of dead runs; reports every one it looked at. */
 export async function reconcileLedger(ledger: Ledger, options: ReconcileOptions): Promise<ReconcileReport> {
   const olderThan = (options.olderThan ?? new Date(Date.now() - process.uptime() * 1000)).toISOString();
-  const isAlive = options.isAlive ?? pidAlive;
+  const isAlive = options.isAlive ?? isProcessAlive;
   const rows = (await ledger.entries({ project: options.project, status: 'reserved' })).filter((r) => r.created_at < olderThan);
   const actions: ReconcileAction[] = [];
   for (const row of rows) {

@@ -46,9 +46,11 @@ export async function summarizeBudget(ledger: Ledger, policy: Policy, filter: Su
   for (const name of [...roleNames].sort()) {
     roles[name] = level(Object.prototype.hasOwnProperty.call(roleLimits, name) ? roleLimits[name] : undefined, (r) => r.role === name);
   }
+  // The limit a run enforced for its task (its own max_usd may be lower than the policy's), else the policy's.
+  const enforced = await ledger.taskLimits({ project: filter.project });
   const tasks: BudgetSummary['tasks'] = {};
   for (const id of [...new Set(filtered.map((r) => r.task_id))].sort()) {
-    tasks[id] = level(budget.task_budget_usd, (r) => r.task_id === id);
+    tasks[id] = level(enforced[id] ?? budget.task_budget_usd, (r) => r.task_id === id);
   }
   return { project: level(budget.project_total_budget_usd, () => true), roles, tasks };
 }

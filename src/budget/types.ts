@@ -25,8 +25,12 @@ export interface LedgerEntry {
   status: LedgerStatus;
   reason: string | null;
   request_id: string | null;
+  /** The `pipe batch` the call belongs to; null outside a batch. */
+  batch_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The task limit the run enforced when this row was written (null: none, or a row from before schema version 2). */
+  task_limit_usd: number | null;
 }
 
 /** Limits checked atomically with the reservation; undefined = no limit at that level. */
@@ -34,6 +38,8 @@ export interface BudgetLimits {
   projectUsd?: number;
   roleUsd?: number;
   taskUsd?: number;
+  /** The batch's own limit (policy batch.max_cost_usd or --max-cost); counts rows with the request's batchId. */
+  batchUsd?: number;
 }
 
 export interface ReserveRequest {
@@ -49,9 +55,11 @@ export interface ReserveRequest {
   estOutputTokens: number;
   projectedUsd: number;
   limits: BudgetLimits;
+  /** The `pipe batch` this call belongs to (ledger_entries.batch_id); absent outside a batch. */
+  batchId?: string | null;
 }
 
-export type BudgetLevel = 'project' | 'role' | 'task';
+export type BudgetLevel = 'project' | 'role' | 'task' | 'batch';
 
 export type ReserveOutcome =
   | { ok: true; entryId: string; scopes: ScopeFigures }
@@ -73,6 +81,7 @@ export interface EntryFilter {
   runId?: string;
   taskId?: string;
   role?: string;
+  batchId?: string;
   /** ISO 8601 instant: rows created at or after it. */
   since?: string;
   status?: LedgerStatus;
@@ -110,13 +119,15 @@ export interface Ledger {
   /** Checks every limit and inserts the `reserved` row in one transaction; over a limit it inserts a `blocked` row instead. */
   reserve(request: ReserveRequest): Promise<ReserveOutcome>;
   /** Records a call blocked before the ledger check (a per-call limit, runtime, approval). */
-  recordBlocked(request: Omit<ReserveRequest, 'limits'> & { reason: string }): Promise<string>;
+  recordBlocked(request: Omit<ReserveRequest, 'limits'> & { limits?: ReserveRequest['limits']; reason: string }): Promise<string>;
   settle(request: SettleRequest): Promise<void>;
   entries(filter?: EntryFilter): Promise<LedgerEntry[]>;
   /** Spend at the project, role and task levels without reserving (dry runs, plan). */
-  scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits'>): Promise<ScopeFigures>;
+  scopes(request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits' | 'batchId'>): Promise<ScopeFigures>;
   /** Spend grouped by role and task (settled + failed actual_usd; open reservations' projected_usd). */
   spendByRoleAndTask(filter: { project: string; since?: string; taskId?: string; role?: string }): Promise<SpendRow[]>;
+  /** Per task id, the task limit its newest run enforced (policy task_budget_usd or the task's max_usd, whichever is smaller). */
+  taskLimits(filter: { project: string }): Promise<Record<string, number>>;
   /** 'sqlite' or 'postgres'. */
   readonly kind: LedgerKind;
   /** True when opened read-only (dry runs): reserve, recordBlocked and settle throw. */

@@ -3,6 +3,7 @@
 // all refuse, and the run stops before the call saying how to approve.
 import { createInterface } from 'node:readline';
 import type { ApprovalRequest, Approver } from '../runner/types.js';
+import { formatUsd } from '../budget/money.js';
 
 export interface ApproverOptions {
   /** True only when a person can answer (stdin and the prompt's output are terminals, no --json). */
@@ -12,7 +13,7 @@ export interface ApproverOptions {
 }
 
 export function approvalQuestion(request: ApprovalRequest): string {
-  return `Call ${request.role} (${request.model}, tier ${request.tier}) for about $${request.projectedUsd.toFixed(4)}? [y/N] `;
+  return `Call ${request.role} (${request.model}, tier ${request.tier}) for about ${formatUsd(request.projectedUsd)}? [y/N] `;
 }
 
 export function createApprover(options: ApproverOptions): Approver {

@@ -13,13 +13,18 @@ export const baselineFlag = {
   }),
 };
 
-/** The baseline for a session, or null when it is off; throws E_ENVIRONMENT when the validators cannot test. */
-export async function prepareBaseline(session: Session, options: { enabled?: boolean; note: (line: string) => void; signal?: AbortSignal }): Promise<BaselineReport | null> {
+/**
+ * The baseline for a session, or null when it is off; throws E_ENVIRONMENT when the validators
+ * cannot test. With `readOnly` (pipe plan, run --dry-run) a cached result is used but nothing is
+ * written to the repository: the validators run and their result is only shown.
+ */
+export async function prepareBaseline(session: Session, options: { enabled?: boolean; readOnly?: boolean; note: (line: string) => void; signal?: AbortSignal }): Promise<BaselineReport | null> {
   const validators = session.task.validators ?? [];
   const mode = options.enabled === false ? 'off' : options.enabled === true && baselineMode(session.policy) === 'off' ? 'cached' : baselineMode(session.policy);
   if (mode === 'off' || validators.filter((v) => v !== 'patch-safety').length === 0) return null;
-  ensurePipeIgnored(session.repo);
+  if (!options.readOnly) ensurePipeIgnored(session.repo);
   const report = await runBaseline({
+    writeCache: !options.readOnly,
     repoRoot: session.repo,
     validators,
     policy: session.policy,

@@ -1,6 +1,7 @@
 // Progress on the terminal: a live line per step (attempt, role, tier, spend so far) on
 // a TTY, plain lines otherwise, nothing with --json or --quiet. Always on stderr, so
 // stdout stays for results.
+import { formatUsd as usd } from '../budget/money.js';
 import type { Progress, StepStatus } from '../runner/types.js';
 
 export interface ProgressOptions {
@@ -19,9 +20,6 @@ const MARK: Record<StepStatus, string> = {
   escalated: '↑',
 };
 
-export function usd(value: number): string {
-  return `$${value.toFixed(value > 0 && value < 0.01 ? 4 : 2)}`;
-}
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;

@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import type { RunOutcome } from '../runner/runner.js';
 import { answersOfRun, type AnswerView } from '../records/answers.js';
-import { usd } from './progress.js';
+import { formatUsd as usd } from '../budget/money.js';
 
 export interface RunResultJson {
   run_id: string;

@@ -6,7 +6,7 @@ import { findRepoRoot, flagPath } from '../cli/session.js';
 import { loadConfig, loadPolicies } from '../dsl/documents.js';
 import { PipeError } from '../errors.js';
 import { DEFAULT_LEDGER, openLedger, resolveLedgerLocation } from '../budget/ledger.js';
-import { formatUsd } from '../budget/limits.js';
+import { formatUsd } from '../budget/money.js';
 import { reconcileLedger, type ReconcileReport } from '../budget/reconcile.js';
 import { summarizeBudget } from '../budget/summary.js';
 import type { BudgetSummary, SpendFigures } from '../budget/types.js';

@@ -27,7 +27,7 @@ export default class Plan extends PipeCommand {
     const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
     const userWork = await checkBeforeCall(session, runCommand, { strict: false });
     const stop = !userWork.hasCommit ? noCommitError(session.repo) : allAllowedDirty(userWork) ? allDirtyError(userWork) : null;
-    const baseline = await prepareBaseline(session, { enabled: flags.baseline, note: () => undefined });
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline, readOnly: true, note: () => undefined });
     const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
     let outcome;
     try {

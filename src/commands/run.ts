@@ -78,7 +78,7 @@ export default class Run extends PipeCommand {
     const userWork = await checkBeforeCall(session, runCommand, { strict });
     if (userWork.protected.length) this.note(`left out of what the model may change (your uncommitted work): ${userWork.protected.join(', ')}`);
     // Before any model call: the validators on the unchanged tree (exit 2 when they cannot test).
-    const baseline = await prepareBaseline(session, { enabled: flags.baseline, note: (l) => (json || flags.quiet ? undefined : process.stderr.write(`${l}\n`)) });
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline, readOnly: flags['dry-run'], note: (l) => (json || flags.quiet ? undefined : process.stderr.write(`${l}\n`)) });
     const cli = createCliServices(session, { json, quiet: flags.quiet, verbose: flags.verbose });
     let outcome;
     try {

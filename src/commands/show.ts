@@ -4,13 +4,16 @@ import { join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
 import { findRepoRoot } from '../cli/session.js';
 import { redact } from '../records/redact.js';
-import { finalPatch, readRun, type AttemptView, type RunDetail } from '../records/history.js';
+import { finalPatch, readRun, type AttemptDetail, type RunDetail } from '../records/history.js';
 import type { RunState } from '../records/types.js';
 import { PipeError } from '../errors.js';
+import { formatUsd as money } from '../budget/money.js';
+import { batchDir, isBatchId, readBatch } from '../batch/journal.js';
+import { batchResultJson, renderBatchSummary, type BatchResultJson } from '../batch/summary.js';
 
 /** state.json, with `attempts` (a count there) replaced by the attempts themselves; the count is `attempt_count`. */
 export type ShowResult = Omit<RunState, 'attempts'> & {
-  attempts: AttemptView[];
+  attempts: AttemptDetail[];
   attempt_count: number;
   cost_by_role: Record<string, number>;
   paths: RunDetail['paths'];
@@ -22,10 +25,6 @@ export type ShowResult = Omit<RunState, 'attempts'> & {
 };
 
 export type ShowDocumentsResult = { run_id: string; documents: Record<string, { file: string; sha256: string; text: string }> };
-
-function money(usd: number): string {
-  return `$${usd.toFixed(4)}`;
-}
 
 export function renderRun(d: RunDetail): string {
   const s = d.state;
@@ -124,9 +123,15 @@ function readDocuments(d: RunDetail): ShowDocumentsResult['documents'] {
 
 export default class Show extends PipeCommand {
   static override summary = "Show one run's record: timeline of steps, attempts, verdicts, cost by role, paths to patches and packets.";
-  static override examples = ['<%= config.bin %> show 20250101T120000Z-ab12cd', '<%= config.bin %> show 2025 --json', '<%= config.bin %> show <run-id> --diff', '<%= config.bin %> show <run-id> --validators'];
+  static override examples = [
+    '<%= config.bin %> show 20250101T120000Z-ab12cd',
+    '<%= config.bin %> show batch-20251202T073000Z-a1b2c3',
+    '<%= config.bin %> show 2025 --json',
+    '<%= config.bin %> show <run-id> --diff',
+    '<%= config.bin %> show <run-id> --validators',
+  ];
   static override args = {
-    run_id: Args.string({ description: 'run id, or a unique prefix of one', required: true }),
+    run_id: Args.string({ description: 'run id, a unique prefix of one, or a batch id (pipe batch)', required: true }),
   };
   static override flags = {
     repo: Flags.string({ description: 'repository root (default: current folder)' }),
@@ -135,9 +140,15 @@ export default class Show extends PipeCommand {
     validators: Flags.boolean({ description: "print every validator's kept output (baseline and each attempt)" }),
   };
 
-  async run(): Promise<ShowResult | ShowDocumentsResult | { run_id: string; patch: string } | { run_id: string; validators: { file: string; output: string }[] }> {
+  async run(): Promise<ShowResult | ShowDocumentsResult | { run_id: string; patch: string } | { run_id: string; validators: { file: string; output: string }[] } | BatchResultJson> {
     const { args, flags } = await this.parse(Show);
     const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
+    if (isBatchId(repo, args.run_id)) {
+      if (flags.diff || flags.validators) throw new PipeError('E_USAGE', `${args.run_id} is a batch; --diff and --validators show one run's record`, { hint: `see a task's change with \`git log -p <branch>\` or \`pipe show <run-id> --diff\`` });
+      const result = batchResultJson(readBatch(repo, args.run_id), batchDir(repo, args.run_id));
+      this.say(renderBatchSummary(result).trimStart());
+      return result;
+    }
     const detail = await readRun(repo, args.run_id);
     if (flags.diff) {
       const patch = finalPatch(detail);

@@ -54,6 +54,13 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
   const closing = closingInstruction(route.mode, ask);
   const selection = await selectContextFiles(ctx.services.exec, ctx.repo, ctx.task, ctx.policy, maxChars);
   const cut: ScopedContext['cut'] = [...retry.cut, ...selection.cut];
+  // One entry per file: a file truncated for characters and then left out for tokens says
+  // only what happened last, under the limit that did it.
+  const noteCut = (entry: ScopedContext['cut'][number]) => {
+    const earlier = cut.findIndex((c) => c.path === entry.path);
+    if (earlier >= 0) cut.splice(earlier, 1);
+    cut.push(entry);
+  };
 
   // 1. The character limit on file context. Files the patch may touch get the room
   // first (read-only context is what gets trimmed); the prompt keeps the send order.
@@ -70,13 +77,13 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
   for (const file of selection.files) {
     const keep = room.get(file);
     if (keep === undefined) {
-      cut.push({ path: file.path, reason: 'max_context_chars_per_call reached', limit: 'max_context_chars_per_call' });
+      noteCut({ path: file.path, reason: 'max_context_chars_per_call reached', limit: 'max_context_chars_per_call' });
     } else if (keep >= file.text.length) {
       included.push({ file, text: file.text, truncated: false });
     } else {
       const text = cutText(file.text, keep);
       included.push({ file, text, truncated: true });
-      cut.push({ path: file.path, reason: `truncated to ${text.length} of ${file.text.length} chars (max_context_chars_per_call ${maxChars})`, limit: 'max_context_chars_per_call', truncated: true });
+      noteCut({ path: file.path, reason: `truncated to ${text.length} of ${file.text.length} chars (max_context_chars_per_call ${maxChars})`, limit: 'max_context_chars_per_call', truncated: true });
     }
   }
 
@@ -105,12 +112,12 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
           truncatedOne = true;
           decided.set(item, { file: item.file, text, truncated: true });
           used = maxTokens;
-          cut.push({ path: item.file.path, reason: `truncated to ${text.length} of ${item.file.text.length} chars (max_input_tokens_per_call ${maxTokens})`, limit: 'max_input_tokens_per_call', truncated: true });
+          noteCut({ path: item.file.path, reason: `truncated to ${text.length} of ${item.file.text.length} chars (max_input_tokens_per_call ${maxTokens})`, limit: 'max_input_tokens_per_call', truncated: true });
           continue;
         }
       }
       decided.set(item, null);
-      cut.push({ path: item.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached`, limit: 'max_input_tokens_per_call' });
+      noteCut({ path: item.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached`, limit: 'max_input_tokens_per_call' });
     }
     const kept = included.map((i) => decided.get(i)).filter((i): i is Included => Boolean(i));
     included = kept;
@@ -119,7 +126,7 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
     while (included.length > 0 && countMessageTokens(model, messages) > maxTokens) {
       const readOnly = included.map((i) => !isPatchable(ctx.task, i.file.path)).lastIndexOf(true);
       const [last] = included.splice(readOnly >= 0 ? readOnly : included.length - 1, 1);
-      cut.push({ path: last.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached`, limit: 'max_input_tokens_per_call' });
+      noteCut({ path: last.file.path, reason: `max_input_tokens_per_call (${maxTokens}) reached`, limit: 'max_input_tokens_per_call' });
       messages = assemble(system, head, included, closing);
     }
   }

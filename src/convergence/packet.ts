@@ -1,7 +1,9 @@
 // The escalation packet (escalation.json): what a person or a reviewer model needs to
 // see why a run did not converge — the task, every attempt's patch summary, failures,
 // verdicts, the cost so far, and the question.
-import type { AttemptRecord, Verdict } from './types.js';
+import { roundUsd } from '../budget/pricing.js';
+import type { AttemptRecord } from './types.js';
+import { attemptView, type AttemptView } from './attempt-view.js';
 import type { Failure } from '../validation/types.js';
 import type { Task } from '../types/generated/index.js';
 
@@ -13,27 +15,12 @@ export const PACKET_FAILURE_CAP = 25;
 
 export type ReviewerStatus = 'answered' | 'skipped' | 'blocked' | 'failed' | 'contract_failure' | 'pending';
 
-export interface PacketAttempt {
-  attempt: number;
-  role: string | null;
-  model: string | null;
-  tier: string | null;
-  cost_usd: number;
-  /** Records-dir-relative, as attempt-N.patch. */
-  patch_file: string | null;
+/** An attempt in the packet: the shared attempt view, its patch's absolute path, and at most PACKET_FAILURE_CAP failures. */
+export type PacketAttempt = AttemptView & {
   /** Absolute path, when the run has a records folder. */
   patch_path: string | null;
-  files_touched: string[];
-  diff_bytes: number;
-  lines_added: number;
-  lines_removed: number;
-  refusal: { code: string; message: string } | null;
-  passed_validators: string[];
-  failed_validators: string[];
   failure_count: number;
-  failures: Failure[];
-  verdict: Verdict | null;
-}
+};
 
 export interface EscalationPacket {
   kind: 'pipe/escalation';
@@ -68,25 +55,15 @@ export interface PacketInput {
 }
 
 export function buildEscalationPacket(input: PacketInput): EscalationPacket {
-  const attempts = input.attempts.map((a): PacketAttempt => ({
-    attempt: a.attempt,
-    role: a.role ?? null,
-    model: a.model ?? null,
-    tier: a.tier ?? null,
-    cost_usd: a.costUsd,
-    patch_file: a.patchFile ?? null,
-    patch_path: a.patchFile && input.recordsDir ? `${input.recordsDir}/${a.patchFile}` : null,
-    files_touched: a.filesTouched,
-    diff_bytes: a.diffBytes,
-    lines_added: a.linesAdded,
-    lines_removed: a.linesRemoved,
-    refusal: a.refusal ?? null,
-    passed_validators: a.passedValidators,
-    failed_validators: a.failedValidators,
-    failure_count: a.failures.length,
-    failures: a.failures.slice(0, PACKET_FAILURE_CAP),
-    verdict: a.verdict ?? null,
-  }));
+  const attempts = input.attempts.map((a): PacketAttempt => {
+    const view = attemptView(a);
+    return {
+      ...view,
+      patch_path: view.patch_file && input.recordsDir ? `${input.recordsDir}/${view.patch_file}` : null,
+      failure_count: view.failures.length,
+      failures: view.failures.slice(0, PACKET_FAILURE_CAP),
+    };
+  });
   const last = [...input.attempts].reverse().find((a) => a.verdict);
   return {
     kind: 'pipe/escalation',
@@ -103,7 +80,7 @@ export function buildEscalationPacket(input: PacketInput): EscalationPacket {
     attempts,
     last_verdict: last?.verdict?.verdict ?? null,
     reasons: last?.verdict?.reasons ?? [],
-    cost_usd: Math.round(input.spentUsd * 1e6) / 1e6,
+    cost_usd: roundUsd(input.spentUsd),
     question: input.question ?? DEFAULT_QUESTION,
     reviewer: { status: 'pending', role: null, model: null, depth: 0, detail: null, cost_usd: 0, diagnosis_file: null, diagnosis: null },
   };
@@ -126,7 +103,7 @@ export function packetSummary(packet: EscalationPacket, lastPatch: string | null
     if (a.refusal) lines.push(`Refused: ${a.refusal.code}: ${a.refusal.message}`);
     lines.push(`Files: ${a.files_touched.join(', ') || 'none'}; diff +${a.lines_added}/-${a.lines_removed} lines, ${a.diff_bytes} bytes`);
     if (a.passed_validators.length || a.failed_validators.length) lines.push(`Validators passed: ${a.passed_validators.join(', ') || 'none'}; failed: ${a.failed_validators.join(', ') || 'none'}`);
-    if (a.verdict) lines.push(`Verdict: ${a.verdict.verdict} — ${a.verdict.reasons.join('; ')}`);
+    if (a.verdict) lines.push(`Verdict: ${a.verdict} — ${a.reasons.join('; ')}`);
     if (a.failure_count) {
       lines.push(`Failures (${a.failure_count}):`);
       for (const f of a.failures.slice(0, 10)) lines.push(failureLine(f));

@@ -172,11 +172,13 @@ const KINDS = ['Task', 'Pipeline', 'Policy', 'Config'];
 
 /** YAML files under the default folders, sorted; run records and dependencies skipped. */
 export function defaultValidateFiles(cwd: string): string[] {
-  return DEFAULT_FOLDERS.flatMap((folder) => yamlFilesUnder(join(cwd, folder), cwd));
+  // A batch's worktrees (--keep) are whole checkouts, and its journals are pipe's own.
+  const skip = new Set([join(cwd, '.pipe', 'worktrees'), join(cwd, '.pipe', 'batches')]);
+  return DEFAULT_FOLDERS.flatMap((folder) => yamlFilesUnder(join(cwd, folder), cwd, skip));
 }
 
 /** Every .yaml/.yml file under `root`, sorted, as paths relative to `cwd`. */
-function yamlFilesUnder(root: string, cwd: string): string[] {
+function yamlFilesUnder(root: string, cwd: string, skip: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     let names: string[];
@@ -188,6 +190,7 @@ function yamlFilesUnder(root: string, cwd: string): string[] {
     for (const name of names) {
       if (name === 'node_modules' || name === 'runs' || name === '.git') continue;
       const full = join(dir, name);
+      if (skip.has(full)) continue;
       let st;
       try {
         st = statSync(full);

@@ -3,8 +3,7 @@
 // tool's (`pytest`), or `<tool>-<folder>` when a monorepo has several projects.
 import type { ProjectFiles } from './files.js';
 import type { Checker, DetectedProject, ProjectProfile, TestRunner } from './types.js';
-
-type ParserName = 'pytest' | 'unittest' | 'ruff' | 'mypy' | 'tsc' | 'eslint' | 'exit-code';
+import type { ParserName } from '../exec/validators/common.js';
 
 export interface ValidatorPlan {
   name: string;

@@ -52,6 +52,23 @@ function zeroUsage(): Usage {
   return { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 }
 
+/** A slow model's wait, cut short (like a real request) when the run is interrupted. */
+function waitUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => reject(new PipeError('E_INTERRUPTED', 'fake provider: the call was cancelled'));
+    if (signal?.aborted) return cancelled();
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      cancelled();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
   const script = options.responses;
   const source = options.scriptSource ?? 'fake.responses';
@@ -89,6 +106,7 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
       next += 1;
       const entry = script[index];
       const requestId = `fake-req-${next}`;
+      if (entry.delay_ms) await waitUnlessAborted(entry.delay_ms, request.signal);
       const inputTokens = countMessageTokens(request.model, request.messages);
       if (entry.error !== undefined) {
         const kind = entry.error as ProviderErrorKind;

@@ -1,11 +1,10 @@
 // Picks and builds providers. The rest of pipe asks for a provider by name through
-// ctx.services.provider(name) and never learns which one answers.
+// ctx.services.provider(name) and never learns which one answers. Adding a provider: its
+// file here (a RoleProvider), its name in ProviderName (contract.ts) and the config
+// schema's `provider` enum, and one entry in PROVIDERS below.
 import { PipeError } from '../errors.js';
-import type { ProviderName } from './contract.js';
+import type { ProviderName, ProviderRequest, ProviderResponse, RoleProvider } from './contract.js';
 import type { Config, Task } from '../types/generated/index.js';
-import type { RoleProvider } from './contract.js';
-import { createFakeProvider } from './fake.js';
-import { createOpenAIProvider } from './openai.js';
 
 export type { RoleProvider } from './contract.js';
 export { ProviderError } from './contract.js';
@@ -18,26 +17,57 @@ export interface ProviderFactoryOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+interface ProviderEntry {
+  /** Throws E_PROVIDER_CONFIG (exit 2) naming what is missing, before anything runs. */
+  checkReady(config: Config, env: NodeJS.ProcessEnv): void;
+  /** Builds the provider; its module (and SDK) loads on the first call, so a run that never calls pays nothing. */
+  load(options: ProviderFactoryOptions, env: NodeJS.ProcessEnv): Promise<RoleProvider>;
+}
+
+function checkOpenAIReady(config: Config, env: NodeJS.ProcessEnv): void {
+  if (!env.OPENAI_API_KEY || !env.OPENAI_API_KEY.trim()) {
+    throw new PipeError('E_PROVIDER_CONFIG', 'provider openai needs OPENAI_API_KEY in the environment', {
+      hint: 'set OPENAI_API_KEY in the environment (pipe reads the key from nowhere else), or run with --provider fake',
+    });
+  }
+  const base = env.OPENAI_BASE_URL || config.openai?.base_url;
+  if (base) {
+    try {
+      new URL(base);
+    } catch {
+      throw new PipeError('E_PROVIDER_CONFIG', `provider openai: base URL '${base}' (${env.OPENAI_BASE_URL ? 'OPENAI_BASE_URL' : 'openai.base_url'}) is not a valid URL`);
+    }
+  }
+}
+
+/** The one list of providers. */
+const PROVIDERS: Record<ProviderName, ProviderEntry> = {
+  fake: {
+    checkReady() {},
+    async load(o) {
+      const { createFakeProvider } = await import('./fake.js');
+      const fromTask = o.task.fake !== undefined;
+      return createFakeProvider({
+        responses: (o.task.fake ?? o.config.fake)?.responses ?? [],
+        taskDir: o.taskDir,
+        scriptSource: fromTask ? `task ${o.task.id}: fake.responses` : 'config fake.responses',
+      });
+    },
+  },
+  openai: {
+    checkReady: checkOpenAIReady,
+    async load(o, env) {
+      const { createOpenAIProvider } = await import('./openai.js');
+      return createOpenAIProvider({ apiKey: env.OPENAI_API_KEY as string, settings: o.config.openai, baseURL: env.OPENAI_BASE_URL });
+    },
+  },
+};
+
 /** Throws E_PROVIDER_CONFIG (exit 2) naming what is missing before anything runs. */
 export function assertProviderReady(name: ProviderName, config: Config, env: NodeJS.ProcessEnv): void {
-  if (name === 'fake') return;
-  if (name === 'openai') {
-    if (!env.OPENAI_API_KEY || !env.OPENAI_API_KEY.trim()) {
-      throw new PipeError('E_PROVIDER_CONFIG', 'provider openai needs OPENAI_API_KEY in the environment', {
-        hint: 'set OPENAI_API_KEY in the environment (pipe reads the key from nowhere else), or run with --provider fake',
-      });
-    }
-    const base = env.OPENAI_BASE_URL || config.openai?.base_url;
-    if (base) {
-      try {
-        new URL(base);
-      } catch {
-        throw new PipeError('E_PROVIDER_CONFIG', `provider openai: base URL '${base}' (${env.OPENAI_BASE_URL ? 'OPENAI_BASE_URL' : 'openai.base_url'}) is not a valid URL`);
-      }
-    }
-    return;
-  }
-  throw new PipeError('E_PROVIDER_CONFIG', `unknown provider '${String(name)}' (known: fake, openai)`);
+  const entry = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+  if (!entry) throw new PipeError('E_PROVIDER_CONFIG', `unknown provider '${String(name)}' (known: ${Object.keys(PROVIDERS).join(', ')})`);
+  entry.checkReady(config, env);
 }
 
 /** One provider instance per name for the whole run (the fake's script position lives in it). */
@@ -48,16 +78,14 @@ export function createProviderFactory(options: ProviderFactoryOptions): (name: P
     let provider = instances.get(name);
     if (provider) return provider;
     assertProviderReady(name, options.config, env);
-    if (name === 'fake') {
-      const fromTask = options.task.fake !== undefined;
-      provider = createFakeProvider({
-        responses: (options.task.fake ?? options.config.fake)?.responses ?? [],
-        taskDir: options.taskDir,
-        scriptSource: fromTask ? `task ${options.task.id}: fake.responses` : 'config fake.responses',
-      });
-    } else {
-      provider = createOpenAIProvider({ apiKey: env.OPENAI_API_KEY as string, settings: options.config.openai, baseURL: env.OPENAI_BASE_URL });
-    }
+    let loading: Promise<RoleProvider> | null = null;
+    provider = {
+      name,
+      async complete(request: ProviderRequest): Promise<ProviderResponse> {
+        loading ??= PROVIDERS[name].load(options, env);
+        return (await loading).complete(request);
+      },
+    };
     instances.set(name, provider);
     return provider;
   };

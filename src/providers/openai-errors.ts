@@ -35,8 +35,29 @@ function kindForStatus(status: number, error: APIError): ProviderErrorKind {
   return 'bad_request';
 }
 
+/** Why a connection failed, from the innermost cause (undici wraps ECONNREFUSED, ENOTFOUND… in "fetch failed"). */
+function connectionCause(error: Error): string {
+  const parts: string[] = [];
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 4; depth++) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    parts.push(code && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message);
+    cause = cause.cause;
+  }
+  return parts.length ? `: ${redact(parts.join(': '))}` : '';
+}
+
+export interface OpenAIErrorContext {
+  role: RoleName;
+  model: string;
+  tier: string;
+  effort: string;
+  /** The API base URL the client sent to (never holds the key). */
+  baseURL: string;
+}
+
 /** Turns anything the SDK threw into a ProviderError (or a PipeError for configuration and interrupts). */
-export function mapOpenAIError(error: unknown, context: { role: RoleName; model: string; tier: string; effort: string }): ProviderError | PipeError {
+export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): ProviderError | PipeError {
   if (error instanceof ProviderError || error instanceof PipeError) return error;
   const where = `openai (${context.model}, tier ${context.tier})`;
   if (error instanceof APIConnectionTimeoutError) {
@@ -46,8 +67,7 @@ export function mapOpenAIError(error: unknown, context: { role: RoleName; model:
     return new PipeError('E_INTERRUPTED', `${where}: the call was cancelled`);
   }
   if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${redact(error.cause.message)}` : '';
-    return new ProviderError('network', `${where}: connection error${cause}`, { tierRequested: context.tier });
+    return new ProviderError('network', `${where}: cannot connect to ${context.baseURL}${connectionCause(error)}`, { tierRequested: context.tier });
   }
   if (error instanceof APIError && typeof error.status === 'number') {
     const status = error.status;
@@ -59,6 +79,17 @@ export function mapOpenAIError(error: unknown, context: { role: RoleName; model:
         'E_CONFIG',
         `role ${context.role}: model ${context.model} rejected reasoning effort '${context.effort}' (HTTP 400${requestId ? `, request ${requestId}` : ''}): ${detail}`,
         { hint: `set roles.${context.role}.reasoning_effort to a value the model accepts`, details: { role: context.role, request_id: requestId } },
+      );
+    }
+    // A rejected key is configuration: no retry or another attempt can fix it (exit 2).
+    if (status === 401 || status === 403) {
+      return new PipeError(
+        'E_PROVIDER_CONFIG',
+        `${where}: ${context.baseURL} rejected the key in OPENAI_API_KEY (HTTP ${status}${body.code ? ` ${body.code}` : ''}${requestId ? `, request ${requestId}` : ''}): ${detail}`,
+        {
+          hint: `check OPENAI_API_KEY, and that it belongs to ${context.baseURL} (set by OPENAI_BASE_URL or openai.base_url)${status === 403 ? ', and that the key\'s project may use this model' : ''}`,
+          details: { role: context.role, status, request_id: requestId },
+        },
       );
     }
     const kind = kindForStatus(status, error);

@@ -34,6 +34,8 @@ function malformed(what: string, tier: string, requestId: string | null): Provid
   return new ProviderError('server_error', `openai: malformed response: ${what}`, { tierRequested: tier, requestId });
 }
 
+// chatAnswer and responsesAnswer look alike on purpose: the two APIs name the same figures
+// differently (prompt_tokens / input_tokens …), and one mapper each keeps every name visible.
 function chatAnswer(data: unknown, tier: string, requestId: string | null): Answer {
   const body = data as OpenAI.Chat.Completions.ChatCompletion | null;
   if (!body || typeof body !== 'object' || !Array.isArray(body.choices) || body.choices.length === 0) throw malformed('no choices in the body', tier, requestId);
@@ -101,7 +103,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): RoleProvid
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
       const flex = request.tier === 'flex';
       const requestOptions = { maxRetries: flex ? 0 : maxRetries, timeout: flex ? flexTimeoutMs : timeoutMs, signal: request.signal };
-      const context = { role: request.role, model: request.model, tier: request.tier, effort: request.reasoningEffort };
+      const context = { role: request.role, model: request.model, tier: request.tier, effort: request.reasoningEffort, baseURL: client.baseURL };
       const started = performance.now();
       let answer: Answer;
       let requestId: string | null = null;

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import type { ConvergenceFile } from '../convergence/record.js';
+import type { AttemptView } from '../convergence/attempt-view.js';
 import type { RunEvent } from './types.js';
 import type { Failure } from '../validation/types.js';
 import type { RunRecordFile, RunState, StepRecord } from './types.js';
@@ -21,38 +22,25 @@ export interface RunSummary {
   verdict: string | null;
   exit_code: number | null;
   records_dir: string;
+  /** The `pipe batch` the run was part of, else null. */
+  batch_id: string | null;
 }
 
-export interface AttemptView {
-  attempt: number;
-  role: string | null;
-  model: string | null;
-  tier: string | null;
-  cost_usd: number;
-  /** Records-dir-relative patch file (the canonical diff pipe computed), when it exists. */
-  patch_file: string | null;
+/** An attempt as `pipe show` lists it: the shared attempt view, plus how its answer was read and its steps. */
+export type AttemptDetail = AttemptView & {
   /** Records-dir-relative file with the model's raw answer, when it exists. */
   answer_file: string | null;
   /** How the answer was read: format, note, normalisations, refusal. */
   answer: Omit<AnswerView, 'attempt'> | null;
-  files_touched: string[];
-  passed_validators: string[];
-  failed_validators: string[];
-  failures: Failure[];
-  verdict: string | null;
-  reasons: string[];
-  evidence: Record<string, unknown> | null;
-  /** Against the baseline: FAIL_TO_PASS, PASS_TO_FAIL, pre-existing, PASS_TO_PASS (null without a baseline). */
-  baseline: ConvergenceFile['attempts'][number]['baseline'];
   steps: { id: string; uses: string; status: string; duration_ms: number; message: string | null }[];
-}
+};
 
 export interface RunDetail {
   state: RunState;
   /** run.json (records format 2): starting commit, documents and their digests, spend at start; null for older records. */
   record: RunRecordFile | null;
   events: RunEvent[];
-  attempts: AttemptView[];
+  attempts: AttemptDetail[];
   cost_by_role: Record<string, number>;
   convergence: ConvergenceFile | null;
   escalation: Record<string, unknown> | null;
@@ -184,6 +172,7 @@ export async function listRuns(repo: string): Promise<RunSummary[]> {
       verdict: s.verdict ?? null,
       exit_code: s.exit_code ?? null,
       records_dir: join(runsRoot(repo), id),
+      batch_id: typeof s.batch_id === 'string' ? s.batch_id : null,
     });
   }
   return out.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : a.run_id < b.run_id ? 1 : -1));
@@ -237,37 +226,44 @@ function costByAttempt(events: readonly RunEvent[], escalateSteps: ReadonlySet<s
   return totals;
 }
 
-function attemptViews(dir: string, state: RunState, events: RunEvent[], convergence: ConvergenceFile | null): AttemptView[] {
+function attemptViews(dir: string, state: RunState, events: RunEvent[], convergence: ConvergenceFile | null): AttemptDetail[] {
   const byAttempt = new Map((convergence?.attempts ?? []).map((a) => [a.attempt, a]));
   const steps: StepRecord[] = Array.isArray(state.steps) ? state.steps : [];
   const costs = costByAttempt(events, new Set(steps.filter((s) => s.uses === 'escalate').map((s) => s.id)));
   const count = Math.max(state.attempts ?? 0, ...steps.filter((s) => !s.finally).map((s) => s.attempt), ...byAttempt.keys(), 0);
-  const views: AttemptView[] = [];
+  const views: AttemptDetail[] = [];
   for (let n = 1; n <= count; n++) {
-    const conv = byAttempt.get(n);
+    // convergence.json holds the attempt view for judged attempts (records from before it
+    // did hold only the validation part); the route step, the events and the folder fill
+    // in the rest, and the ledger events are what the cost is.
+    const conv: Partial<AttemptView> = byAttempt.get(n) ?? {};
     const own = steps.filter((s) => s.attempt === n && !s.finally);
     const route = [...own].reverse().find((s) => s.uses === 'route')?.output ?? null;
+    const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
     const patch = `attempt-${n}.patch`;
     const answerFile = `attempt-${n}.answer.txt`;
     const answer = answerOfAttempt(steps, n);
-    const verdict = conv?.verdict ?? null;
     views.push({
       attempt: n,
-      role: typeof route?.role === 'string' ? route.role : null,
-      model: typeof route?.model === 'string' ? route.model : null,
-      tier: typeof route?.tier === 'string' ? route.tier : null,
+      role: conv.role ?? text(route?.role),
+      model: conv.model ?? text(route?.model),
+      tier: conv.tier ?? text(route?.tier),
       cost_usd: costs.get(n) ?? 0,
       patch_file: existsSync(join(dir, patch)) ? patch : null,
+      files_touched: conv.files_touched ?? [],
+      diff_bytes: conv.diff_bytes ?? 0,
+      lines_added: conv.lines_added ?? 0,
+      lines_removed: conv.lines_removed ?? 0,
+      refusal: conv.refusal ?? null,
+      passed_validators: conv.passed_validators ?? [],
+      failed_validators: conv.failed_validators ?? [],
+      failures: conv.failures ?? [],
+      verdict: conv.verdict ?? null,
+      reasons: conv.reasons ?? [],
+      evidence: conv.evidence ?? null,
+      baseline: conv.baseline ?? null,
       answer_file: existsSync(join(dir, answerFile)) ? answerFile : null,
       answer: answer ? { format: answer.format, note: answer.note, normalisations: answer.normalisations, refusal: answer.refusal } : null,
-      files_touched: conv?.files_touched ?? [],
-      passed_validators: conv?.passed_validators ?? [],
-      failed_validators: conv?.failed_validators ?? [],
-      failures: conv?.failures ?? [],
-      verdict,
-      reasons: conv?.reasons ?? [],
-      evidence: conv?.evidence ?? null,
-      baseline: conv?.baseline ?? null,
       steps: own.map((s) => ({ id: s.id, uses: s.uses, status: s.status, duration_ms: s.duration_ms, message: s.message })),
     });
   }

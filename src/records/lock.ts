@@ -3,20 +3,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
+import { isProcessAlive } from './process-alive.js';
 
 interface LockBody {
   pid: number;
   run_id: string;
   started_at: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function lockFile(repo: string): string {
@@ -47,7 +39,7 @@ export function acquireRunLock(repo: string, runId: string, now: Date = new Date
       } catch {
         held = null; // half-written or corrupt: treat as stale
       }
-      if (held && held.pid !== process.pid && alive(held.pid)) {
+      if (held && held.pid !== process.pid && isProcessAlive(held.pid)) {
         throw new PipeError('E_REPO_BUSY', `another pipe run (${held.run_id}, pid ${held.pid}, started ${held.started_at}) is changing this repository`, {
           hint: 'wait for it to finish; if that process is gone, remove .pipe/run.lock and run `pipe recover`',
         });

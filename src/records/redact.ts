@@ -4,7 +4,7 @@
 import { isSecretName } from '../exec/env.js';
 
 const PATTERNS: RegExp[] = [
-  /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI-style keys
+  /\bsk-[A-Za-z0-9_*-]{8,}/g, // OpenAI-style keys, also as the API echoes them masked (sk-proj-****abcd)
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, // Authorization header values
   /("?authorization"?\s*[:=]\s*"?)[^",\s}]+/gi,
   /("?api[_-]?key"?\s*[:=]\s*"?)[^",\s}]+/gi,

@@ -41,6 +41,8 @@ export interface RunState {
   duration_ms: number | null;
   error: { code: string; message: string } | null;
   pid: number;
+  /** The `pipe batch` the run was part of (absent outside a batch). */
+  batch_id?: string;
   steps: StepRecord[];
 }
 

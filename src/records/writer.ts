@@ -24,7 +24,7 @@ export function runsDir(repo: string): string {
   return join(repo, '.pipe', 'runs');
 }
 
-const IGNORE_LINES = ['.pipe/runs/', '.pipe/baseline/', '.pipe/ledger.sqlite*', '.pipe/*.tmp', '.pipe/run.lock'];
+const IGNORE_LINES = ['.pipe/runs/', '.pipe/baseline/', '.pipe/ledger.sqlite*', '.pipe/*.tmp', '.pipe/run.lock', '.pipe/batches/', '.pipe/worktrees/'];
 
 /** The repository's info/exclude file (plain or worktree checkouts), or null when there is none. */
 function infoExclude(repo: string): string | null {

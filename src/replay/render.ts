@@ -1,7 +1,7 @@
 // The replay report for people: one row per run with old → new where a field changed
 // (and only there), a totals line; as a terminal table or as GitHub Markdown (for a
 // pull request's job summary).
-import { formatUsd } from '../budget/limits.js';
+import { formatUsd } from '../budget/money.js';
 import type { OutcomeField, OutcomeView, ReplayReport, RunComparison } from './types.js';
 
 const COLUMNS: { field: OutcomeField; title: string }[] = [

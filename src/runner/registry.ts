@@ -1,13 +1,13 @@
 // Maps `uses` to step modules. Built-in step types load lazily (one file each in
-// src/steps/); tests and extensions register more with registerStep().
+// src/steps/); tests and extensions register more with registerStep(). Adding a step
+// type: its file in src/steps/, its `with` schema in schemas/steps/, one line below.
 import type { StepModule } from './types.js';
-
-export const BUILTIN_STEP_TYPES = ['route', 'budget', 'propose', 'gate', 'apply', 'validate', 'rollback', 'escalate'] as const;
 
 type Loader = () => Promise<StepModule<never>>;
 
+/** The one list of built-in step types. */
 const builtinLoaders: Record<string, Loader> = {
-  // One line per built-in step type: `name: async () => (await import('../steps/name.js')).step,`
+  // `name: async () => (await import('../steps/name.js')).step,`
   budget: async () => (await import('../steps/budget.js')).step,
   route: async () => (await import('../steps/route.js')).step,
   propose: async () => (await import('../steps/propose.js')).step,
@@ -17,6 +17,8 @@ const builtinLoaders: Record<string, Loader> = {
   validate: async () => (await import('../steps/validate.js')).step,
   escalate: async () => (await import('../steps/escalate.js')).step,
 };
+
+export const BUILTIN_STEP_TYPES: readonly string[] = Object.freeze(Object.keys(builtinLoaders));
 
 const registered = new Map<string, StepModule<never>>();
 // Built-ins once loaded: every step of every run asks again.
@@ -33,7 +35,7 @@ export function unregisterStep(type: string): void {
 
 /** Every step type name `uses` may name. */
 export function knownStepTypes(): string[] {
-  return [...new Set([...BUILTIN_STEP_TYPES, ...Object.keys(builtinLoaders), ...registered.keys()])].sort();
+  return [...new Set([...BUILTIN_STEP_TYPES, ...registered.keys()])].sort();
 }
 
 export function isKnownStepType(type: string): boolean {

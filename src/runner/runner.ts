@@ -21,7 +21,7 @@ import { buildScope } from './scope.js';
 import { checkStepWith } from './with-check.js';
 import { decideAfterFailure } from './control.js';
 import { silentProgress, systemClock } from './services.js';
-import type { AttemptRecord } from '../convergence/types.js';
+import { createRunContext } from './context.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
 import { formatValidatorLog, validatorLogPath } from '../validation/output-log.js';
 import type { ResolvedPipeline, ResolvedStep } from '../dsl/types.js';
@@ -55,6 +55,8 @@ export interface RunOptions {
   durableRecords?: boolean;
   /** Where the documents came from (recorded in run.json for `pipe replay`). */
   sources?: RunSources;
+  /** The `pipe batch` this run belongs to (ledger batch_id and the batch's own limit). */
+  batch?: { id: string; maxCostUsd?: number };
   /** Install SIGINT/SIGTERM handlers that interrupt the run (the CLI does). */
   handleSignals?: boolean;
   /** An external abort (tests, embedding). */
@@ -88,10 +90,6 @@ export function newRunId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function newAttempt(attempt: number): AttemptRecord {
-  return { attempt, costUsd: 0, filesTouched: [], diffBytes: 0, linesAdded: 0, linesRemoved: 0, refusal: null, failures: [], passedValidators: [], failedValidators: [] };
-}
-
 function runStatusFor(result: StepResult): Exclude<RunStatus, 'running' | 'succeeded'> {
   if (result.status === 'refused' || result.status === 'blocked' || result.status === 'escalated') return result.status;
   return 'failed';
@@ -121,12 +119,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   };
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
-  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, userWork: [...(options.userWork ?? [])], extra: {} };
-  if (options.baseline?.status === 'ready') work.baseline = options.baseline;
-  const stepsScope: StepContext['steps'] = {};
   const stepRecords: StepRecord[] = [];
-  let retryHooks: (() => Promise<void>)[] = [];
-  let spent = 0;
   let status: RunStatus = 'running';
   let exitCode: number | null = null;
   let error: { code: string; message: string } | null = null;
@@ -153,6 +146,30 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       options.services?.sandbox ??
       (() => (sandbox ??= chooseSandbox((options.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH }))),
   };
+  const runContext = createRunContext({
+    run: {
+      id: runId,
+      taskFile: options.taskFile,
+      dryRun,
+      startedAt: started,
+      provider: options.provider,
+      approvedRoles: options.approvedRoles ?? [],
+      project: options.project ?? options.config.project ?? 'default',
+      ledger: options.ledgerLocation ?? options.config.ledger ?? '.pipe/ledger.sqlite',
+      ...(options.batch ? { batch: options.batch } : {}),
+    },
+    task: options.task,
+    taskDir: options.taskDir,
+    policy: options.policy,
+    config: options.config,
+    repo: options.repo,
+    maxAttempts,
+    services,
+  });
+  const { work, steps: stepsScope } = runContext;
+  work.userWork = [...(options.userWork ?? [])];
+  if (options.baseline?.status === 'ready') work.baseline = options.baseline;
+  const spentUsd = () => runContext.spentUsd();
 
   const state = (): RunState => {
     const now = clock.now();
@@ -173,7 +190,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       max_attempts: maxAttempts,
       escalation_depth: work.escalationDepth,
       verdict: work.attempts[work.attempts.length - 1]?.verdict?.verdict ?? work.lastVerdict,
-      cost_usd: Math.round(spent * 1e9) / 1e9,
+      cost_usd: Math.round(spentUsd() * 1e9) / 1e9,
       files_changed: rolledBack && status !== 'succeeded' ? [] : [...work.filesChanged].sort(),
       current_step: currentStep,
       started_at: started.toISOString(),
@@ -182,6 +199,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       duration_ms: finished ? Math.round(clock.monotonicMs() - startedMs) : null,
       error,
       pid: process.pid,
+      ...(options.batch ? { batch_id: options.batch.id } : {}),
       steps: stepRecords,
     });
   };
@@ -196,41 +214,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       pipeline: options.pipeline,
       steps: stepsScope,
       attempt,
-      run: { id: runId, status, dryRun, escalationDepth: work.escalationDepth, verdict: work.lastVerdict, costUsd: spent },
+      run: { id: runId, status, dryRun, escalationDepth: work.escalationDepth, verdict: work.lastVerdict, costUsd: spentUsd() },
     });
 
-  const makeContext = (step: ResolvedStep, signal: AbortSignal): StepContext => ({
-    run: {
-      id: runId,
-      taskFile: options.taskFile,
-      status,
-      dryRun,
-      startedAt: started,
-      provider: options.provider,
-      approvedRoles: options.approvedRoles ?? [],
-      project: options.project ?? options.config.project ?? 'default',
-      ledger: options.ledgerLocation ?? options.config.ledger ?? '.pipe/ledger.sqlite',
-    },
-    task: options.task,
-    taskDir: options.taskDir,
-    policy: options.policy,
-    config: options.config,
-    repo: options.repo,
-    attempt,
-    maxAttempts,
-    step: { id: step.id, uses: step.uses },
-    steps: stepsScope,
-    work,
-    services,
-    signal,
-    currentAttempt: () => work.attempts[work.attempts.length - 1],
-    beforeRetry: (hook) => retryHooks.push(hook),
-    spentUsd: () => spent,
-    addSpend: (usd) => {
-      spent += usd;
-      work.attempts[work.attempts.length - 1].costUsd += usd;
-    },
-  });
+  const makeContext = (step: ResolvedStep, signal: AbortSignal): StepContext => {
+    runContext.status = status;
+    return runContext.stepContext(step, signal);
+  };
 
   /** Runs one step: `if`, `with` substitution and check, the module, a timeout. Never throws. */
   const runStep = async (step: ResolvedStep, isFinally: boolean): Promise<StepResult & { skippedByIf?: boolean }> => {
@@ -240,7 +230,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const stepStarted = clock.now();
     const t0 = clock.monotonicMs();
     let result: StepResult & { skippedByIf?: boolean };
-    progress.stepStart({ step: step.id, uses: step.uses, attempt, role: work.route?.role, tier: work.route?.tier, spentUsd: spent });
+    progress.stepStart({ step: step.id, uses: step.uses, attempt, role: work.route?.role, tier: work.route?.tier, spentUsd: spentUsd() });
     events.emit('step.start', { uses: step.uses });
     const stepController = new AbortController();
     const onAbort = () => stepController.abort();
@@ -255,7 +245,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         const module = await loadStep(step.uses);
         if (!module) throw new PipeError('E_SCHEMA', `unknown step type '${step.uses}' in step '${step.id}'`);
         const args = ((await resolveWith(step.with ?? {}, scope(), step.source)) ?? {}) as Record<string, unknown>;
-        checkStepWith(step.id, step.uses, module.withSchema, args);
+        checkStepWith(step, module.withSchema, args);
         const ctx = makeContext(step, stepController.signal);
         const running = module.run(ctx, args);
         if (step.timeout_s) {
@@ -295,7 +285,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       finally: isFinally,
     });
     events.emit(result.skippedByIf ? 'step.skipped' : 'step.end', { uses: step.uses, status: result.status, code: result.code ?? null, message: result.message ?? null, duration_ms: durationMs });
-    progress.stepEnd({ step: step.id, uses: step.uses, attempt, status: result.status, message: result.message, durationMs, spentUsd: spent, role: work.route?.role, tier: work.route?.tier });
+    progress.stepEnd({ step: step.id, uses: step.uses, attempt, status: result.status, message: result.message, durationMs, spentUsd: spentUsd(), role: work.route?.role, tier: work.route?.tier });
     saveState();
     return result;
   };
@@ -357,11 +347,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         continue;
       }
       if (next.action === 'retry') {
-        for (const hook of retryHooks) await hook();
-        retryHooks = [];
+        await runContext.startNextAttempt();
         events.emit('retry', { from: step.id, to: next.to, reason: result.message ?? null });
-        attempt += 1;
-        work.attempts.push(newAttempt(attempt));
+        attempt = runContext.attempt;
         events.setContext({ attempt });
         events.emit('attempt.start', { attempt });
         i = indexOf(next.to);
@@ -416,7 +404,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     if (mapped === EXIT.badInput) exitCode = EXIT.badInput;
   }
   events.setContext({});
-  events.emit('run.end', { status, exit_code: exitCode, cost_usd: spent, attempts: attempt });
+  events.emit('run.end', { status, exit_code: exitCode, cost_usd: spentUsd(), attempts: attempt });
   saveState();
   for (const [sig, handler] of signalHandlers) process.off(sig, handler);
   options.signal?.removeEventListener('abort', onExternalAbort);

@@ -122,6 +122,8 @@ export interface RunInfo {
   project: string;
   /** Ledger location: a SQLite file path or a postgres:// URL. */
   ledger: string;
+  /** The `pipe batch` this run is part of: its id goes on every ledger row, its limit is checked with the others. */
+  batch?: { id: string; maxCostUsd?: number };
 }
 
 export interface StepContext {

@@ -45,8 +45,10 @@ export const step: StepModule<ApplyWith> = {
     const handle: JournalHandle = { path: journalPath, runId: ctx.run.id, repo };
     ctx.work.journal = handle;
     const touched = gated.paths;
+    const attemptNo = ctx.attempt;
     ctx.beforeRetry(async () => {
       await workspace.rollback(journalPath);
+      ctx.services.progress.note(`rolled back attempt ${attemptNo}'s patch (${touched.join(', ')}) from its checkpoint; the next attempt starts from your tree`);
       ctx.work.filesChanged = ctx.work.filesChanged.filter((p) => !touched.includes(p));
     });
     try {

@@ -9,7 +9,8 @@ import { isPatchable } from '../context/files.js';
 import { PipeError } from '../errors.js';
 import { SCHEMAS_DIR } from '../paths.js';
 import { openLedger } from '../budget/ledger.js';
-import { budgetBlockMessage, budgetLimitsFor, checkCallLimits, firstExceededLevel, formatUsd } from '../budget/limits.js';
+import { BUDGET_LEVELS, budgetBlockMessage, budgetLimitsFor, checkCallLimits, firstExceededLevel } from '../budget/limits.js';
+import { formatUsd } from '../budget/money.js';
 import { priceFor, projectCostUsd } from '../budget/pricing.js';
 import type { BudgetLimits, Ledger, ReserveRequest, ScopeFigures } from '../budget/types.js';
 import type { StepContext, StepModule, StepResult } from '../runner/types.js';
@@ -60,7 +61,7 @@ export async function reserveForCall(ctx: StepContext, route: RouteDecision, con
   // A fallback tier without a price would fail mid-run; say so before any call.
   if (route.fallbackTier && route.fallbackTier !== route.tier) priceFor(ctx.policy, route.model, route.fallbackTier);
 
-  const limits = budgetLimitsFor(ctx.policy, ctx.task, route.role);
+  const limits: BudgetLimits = { ...budgetLimitsFor(ctx.policy, ctx.task, route.role), ...(ctx.run.batch?.maxCostUsd !== undefined ? { batchUsd: ctx.run.batch.maxCostUsd } : {}) };
   const elapsedS = (ctx.services.clock.now().getTime() - ctx.run.startedAt.getTime()) / 1000;
   const callBlock = checkCallLimits(ctx.policy, ctx.task, {
     contextChars: context.contextChars,
@@ -87,6 +88,7 @@ export async function reserveForCall(ctx: StepContext, route: RouteDecision, con
     estOutputTokens,
     projectedUsd,
     limits,
+    ...(ctx.run.batch ? { batchId: ctx.run.batch.id } : {}),
   };
   const output = (headroom: ScopeFigures, reservationId: string | null, blockedBy: string | null): BudgetStepOutput => ({
     context_files: context.files.map((f) => f.path),
@@ -113,7 +115,7 @@ export async function reserveForCall(ctx: StepContext, route: RouteDecision, con
     if (callBlock) return blocked(callBlock.code, callBlock.message, output(headroom, null, callBlock.limit));
     const exceeded = firstExceededLevel(headroom, projectedUsd);
     if (exceeded) {
-      const message = budgetBlockMessage(exceeded, projectedUsd, { project: request.project, role: request.role, taskId: request.taskId });
+      const message = budgetBlockMessage(exceeded, projectedUsd, { project: request.project, role: request.role, taskId: request.taskId, batchId: request.batchId });
       return blocked('E_BUDGET_BLOCKED', message, output(headroom, null, exceeded.level));
     }
     return { ok: true, reservation: { entryId: '', projectedUsd, estInputTokens: context.inputTokens, estOutputTokens }, output: output(headroom, null, null) };
@@ -127,7 +129,7 @@ export async function reserveForCall(ctx: StepContext, route: RouteDecision, con
   }
   const outcome = await ledger.reserve(request);
   if (!outcome.ok) {
-    const message = budgetBlockMessage(outcome, projectedUsd, { project: request.project, role: request.role, taskId: request.taskId });
+    const message = budgetBlockMessage(outcome, projectedUsd, { project: request.project, role: request.role, taskId: request.taskId, batchId: request.batchId });
     emitEntry(ctx, request, outcome.entryId, 'blocked', message);
     return blocked('E_BUDGET_BLOCKED', message, output(outcome.scopes, outcome.entryId, outcome.level));
   }
@@ -140,7 +142,7 @@ export async function reserveForCall(ctx: StepContext, route: RouteDecision, con
 }
 
 /** Headroom for a dry run without writing anything (no file is created, no migration runs). */
-async function readOnlyScopes(ctx: StepContext, request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits'>): Promise<ScopeFigures> {
+async function readOnlyScopes(ctx: StepContext, request: Pick<ReserveRequest, 'project' | 'role' | 'taskId' | 'limits' | 'batchId'>): Promise<ScopeFigures> {
   let ledger: Ledger | null = null;
   try {
     ledger = await openLedger(ctx.run.ledger, { repo: ctx.repo, readOnly: true });
@@ -166,7 +168,7 @@ function emitEntry(ctx: StepContext, request: ReserveRequest, entryId: string, s
 
 function headroomNote(headroom: ScopeFigures, limits: BudgetLimits): string {
   const parts: string[] = [];
-  for (const level of ['project', 'role', 'task'] as const) {
+  for (const level of BUDGET_LEVELS) {
     const h = headroom[level].headroom_usd;
     if (h !== null && limits[`${level}Usd`] !== undefined) parts.push(`${level} ${formatUsd(h)}`);
   }
@@ -192,7 +194,7 @@ export const step: StepModule<BudgetWith> = {
     const verb = ctx.run.dryRun ? 'would reserve' : 'reserved';
     return {
       status: 'succeeded',
-      message: `${verb} ${formatUsd(out.projected_usd)} for ${route.role} (${route.model}, tier ${route.tier}): ${out.input_tokens} input + ${out.est_output_tokens} output tokens${headroomNote(out.headroom, budgetLimitsFor(ctx.policy, ctx.task, route.role))}`,
+      message: `${verb} ${formatUsd(out.projected_usd)} for ${route.role} (${route.model}, tier ${route.tier}): ${out.input_tokens} input + ${out.est_output_tokens} output tokens${headroomNote(out.headroom, { ...budgetLimitsFor(ctx.policy, ctx.task, route.role), batchUsd: ctx.run.batch?.maxCostUsd })}`,
       output: out,
     };
   },

@@ -13,6 +13,7 @@ import type { StepContext, StepModule } from '../runner/types.js';
 import type { RoleName } from '../routing/types.js';
 import type { EscalateWith } from '../types/generated/index.js';
 import { reserveForCall } from './budget.js';
+import { roundUsd } from '../budget/pricing.js';
 import { callRole } from './propose.js';
 
 const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'escalate.with.schema.json'), 'utf8')) as Record<string, unknown>;
@@ -45,7 +46,7 @@ async function askReviewer(ctx: StepContext, packet: EscalationPacket, depth: nu
   }
   const spentBefore = ctx.spentUsd();
   const answer = await callRole(ctx, route, context, reserved.reservation);
-  reviewer.cost_usd = Math.round((ctx.spentUsd() - spentBefore) * 1e6) / 1e6;
+  reviewer.cost_usd = roundUsd(ctx.spentUsd() - spentBefore);
   if (!answer.ok) {
     reviewer.status = answer.result?.status === 'blocked' ? 'blocked' : 'failed';
     reviewer.detail = answer.result?.message ?? answer.error.message;
@@ -112,7 +113,7 @@ export const step: StepModule<EscalateWith> = {
       packet.reviewer.diagnosis_file = 'diagnosis.md';
       packet.reviewer.diagnosis = diagnosis;
     }
-    packet.cost_usd = Math.round(ctx.spentUsd() * 1e6) / 1e6;
+    packet.cost_usd = roundUsd(ctx.spentUsd());
     await ctx.services.records.writeJson('escalation.json', packet);
     ctx.services.events.emit('escalation', {
       packet: 'escalation.json',

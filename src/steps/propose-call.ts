@@ -15,6 +15,7 @@ import type { Tier } from '../types/generated/index.js';
 import { reserveForCall } from './budget.js';
 import { answerSettings, structuredOutputsFor } from '../patch/answer/policy.js';
 import { PROPOSAL_STRICT_SCHEMA } from '../providers/generated/proposal-strict.js';
+import { formatUsd } from '../budget/money.js';
 
 export type CallRoleResult =
   | { ok: true; proposal: ProposalText; /** The tier of the call that answered (the fallback after a capacity miss). */ tier: Tier; tierAttempts: TierAttempt[] }
@@ -101,7 +102,7 @@ function remainingRuntimeMs(ctx: StepContext): number | undefined {
 }
 
 function approvalMessage(route: RouteDecision, projectedUsd: number): string {
-  return `role ${route.role} needs manual approval before each call (${route.model}, tier ${route.tier}, about $${projectedUsd.toFixed(4)}); nothing was sent. Approve it with \`--approve ${route.role}\` on the command line, or run on a terminal to be asked`;
+  return `role ${route.role} needs manual approval before each call (${route.model}, tier ${route.tier}, about ${formatUsd(projectedUsd)}); nothing was sent. Approve it with \`--approve ${route.role}\` on the command line, or run on a terminal to be asked`;
 }
 
 export async function callRole(ctx: StepContext, route: RouteDecision, context: ScopedContext, reservation: Reservation): Promise<CallRoleResult> {

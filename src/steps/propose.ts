@@ -7,6 +7,7 @@ import { PipeError, isPipeError } from '../errors.js';
 import { SCHEMAS_DIR } from '../paths.js';
 import { ProviderError } from '../providers/contract.js';
 import { redact } from '../records/redact.js';
+import { formatUsd } from '../budget/money.js';
 import type { StepModule, StepResult } from '../runner/types.js';
 import type { ProposeWith } from '../types/generated/index.js';
 import { callRole } from './propose-call.js';
@@ -45,7 +46,6 @@ export const step: StepModule<ProposeWith> = {
     const outcome = await callRole(ctx, route, context, reservation);
     const base = { role: route.role, model: route.model, tier_requested: route.tier };
     if (!outcome.ok) {
-      attempt.costUsd += outcome.costUsd;
       if (outcome.result) return outcome.result;
       if (isPipeError(outcome.error)) throw outcome.error;
       const pe = outcome.error instanceof ProviderError ? outcome.error : null;
@@ -65,7 +65,6 @@ export const step: StepModule<ProposeWith> = {
     }
 
     const proposal = outcome.proposal;
-    attempt.costUsd += proposal.costUsd;
     attempt.tier = proposal.tierServed ?? outcome.tier;
     await ctx.services.records.writeText(`attempt-${ctx.attempt}.answer.txt`, redact(proposal.text));
     const check = checkAnswer(route.mode, proposal.text, route.allowPatch, answerSettings(ctx.policy, route.role).accept);
@@ -99,7 +98,7 @@ export const step: StepModule<ProposeWith> = {
     const served = proposal.tierServed && proposal.tierServed !== outcome.tier ? ` (served ${proposal.tierServed})` : '';
     return {
       status: 'succeeded',
-      message: `${route.role} answered with a ${check.kind} at tier ${outcome.tier}${served}: ${proposal.usage.inputTokens} in / ${proposal.usage.outputTokens} out tokens, $${proposal.costUsd.toFixed(6)}`,
+      message: `${route.role} answered with a ${check.kind} at tier ${outcome.tier}${served}: ${proposal.usage.inputTokens} in / ${proposal.usage.outputTokens} out tokens, ${formatUsd(proposal.costUsd)}`,
       output,
     };
   },

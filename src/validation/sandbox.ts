@@ -2,6 +2,8 @@
 // the policy's lists and the validator's overrides. Used by the validate step and by
 // `pipe plan`, so what the plan shows is what runs.
 import { describeRules, sandboxRulesFor, type ExecSandbox, type SandboxChoice, type SandboxRecord, type SandboxRules } from '../exec/sandbox/index.js';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Policy } from '../types/generated/index.js';
 import type { ValidatorSpec } from './specs.js';
 
@@ -12,11 +14,38 @@ export interface ValidatorSandboxPlan {
   record: SandboxRecord;
 }
 
-export function planValidatorSandbox(choice: SandboxChoice, spec: Pick<ValidatorSpec, 'sandbox'>, repo: string, policy: Policy, home: string | undefined): ValidatorSandboxPlan {
+const under = (parent: string, child: string) => {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/**
+ * Toolchain folders under /tmp the validator needs although the sandbox's /tmp is private and
+ * empty: the virtual environment (or folder) its executable lives in, and PATH entries there.
+ * A venv made in /tmp is common in CI and in tests; hiding it would make the validator fail to
+ * start, which the baseline would report as a broken environment.
+ */
+export function toolchainUnderTmp(argv0: string | undefined, pathValue: string | undefined): string[] {
+  const out: string[] = [];
+  const add = (p: string) => {
+    if (under('/tmp', p) && p !== '/tmp' && !out.includes(p)) out.push(p);
+  };
+  if (argv0 && isAbsolute(argv0) && under('/tmp', argv0)) {
+    const bin = dirname(argv0);
+    const venv = dirname(bin);
+    add(existsSync(join(venv, 'pyvenv.cfg')) ? venv : bin);
+  }
+  for (const entry of (pathValue ?? '').split(delimiter)) if (entry && isAbsolute(entry) && existsSync(entry)) add(existsSync(join(dirname(entry), 'pyvenv.cfg')) ? dirname(entry) : entry);
+  return out;
+}
+
+export function planValidatorSandbox(choice: SandboxChoice, spec: Pick<ValidatorSpec, 'sandbox'> & { argv?: readonly string[] }, repo: string, policy: Policy, home: string | undefined): ValidatorSandboxPlan {
   if (choice.kind === 'none' || choice.bwrap === null) {
     return { exec: undefined, rules: null, record: { kind: 'none', rules: [], reason: choice.reason } };
   }
-  const rules = sandboxRulesFor({ repo, home, safety: policy.safety, validator: spec.sandbox });
+  const toolchain = toolchainUnderTmp(spec.argv?.[0], process.env.PATH);
+  const validator = toolchain.length ? { ...spec.sandbox, readable: [...(spec.sandbox?.readable ?? []), ...toolchain] } : spec.sandbox;
+  const rules = sandboxRulesFor({ repo, home, safety: policy.safety, validator });
   return { exec: { bwrap: choice.bwrap, rules }, rules, record: { kind: 'bwrap', rules: describeRules(rules), reason: null } };
 }
 

@@ -60,7 +60,9 @@ test('a validator that writes a forbidden file into an allowed glob after a dela
 test('SIGINT during a slow validator: validate fails (not a pass), finally rolls back, the tree is byte-identical', async () => {
   const flagDir = tempDir('pipe-flag-');
   const flag = join(flagDir, 'started');
-  const repo = repoWith(['node', '-e', `require('fs').writeFileSync(${JSON.stringify(flag)}, '1'); setTimeout(() => {}, 30000)`], 3, [flagDir]);
+  // Slow only on the patched tree: on the unchanged tree (the baseline, before any call) it passes at once.
+  const script = `const fs = require('fs'); if (fs.readFileSync('src/sum.js', 'utf8').includes('let i = 0')) { fs.writeFileSync(${JSON.stringify(flag)}, '1'); setTimeout(() => {}, 30000); }`;
+  const repo = repoWith(['node', '-e', script], 3, [flagDir]);
   try {
     const before = snapshotTree(repo);
     const child = spawn(process.execPath, [BIN, 'run', 'tasks/t.yaml', '--json'], { cwd: repo, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,15 +1,16 @@
 // Black-box: `ledger:` in Config — one SQLite file shared by two repos is one budget
 // (the second repo is blocked by the first one's spend, nothing sent), and a postgres://
-// URL holds the same ledger_entries rows (PIPE_TEST_PG_URL, or the default test server).
+// URL holds the same ledger_entries rows (PIPE_TEST_PG_URL, in a schema of its own; a named
+// skip without it).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { cleanup, snapshotTree, tempDir, writeFiles } from '../helpers/repo.js';
+import { freshPgSchema, testWithPostgres } from '../helpers/postgres.js';
 import { RIGHT, WRONG, calcRepo, events, ledgerRows, runJson, writeTask } from './run-kit.js';
 
-const PG_URL = process.env.PIPE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const testPg = testWithPostgres(test);
 
 test('two repos sharing one SQLite ledger share one project budget', () => {
   const shared = tempDir('pipe-shared-ledger-');
@@ -43,45 +44,29 @@ test('two repos sharing one SQLite ledger share one project budget', () => {
   }
 });
 
-/** Whether the PostgreSQL server answers; a test that needs it is a named skip when it does not. */
-async function pgReachable(): Promise<boolean> {
-  const probe = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await probe.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end().catch(() => undefined);
-  }
-}
-
-const PG_NAME = 'a postgres:// ledger gets the same rows';
-if (!(await pgReachable())) test.skip(`${PG_NAME} — no PostgreSQL at ${PG_URL}`, () => {});
-else test(PG_NAME, async () => {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  const project = `acc-${process.pid}-${Date.now()}`;
+testPg('a postgres:// ledger gets the same rows', async () => {
+  const db = await freshPgSchema('pipe_acc_ledger');
+  const project = 'acc';
   const repo = calcRepo();
   try {
-    writeFiles(repo, { '.pipe/config.yaml': `apiVersion: pipe/v1\nkind: Config\nledger: ${PG_URL}\nproject: ${project}\n` });
+    writeFiles(repo, { '.pipe/config.yaml': `apiVersion: pipe/v1\nkind: Config\nledger: ${db.location}\nproject: ${project}\n` });
     const r = runJson(repo, [writeTask(repo, [{ patch: WRONG }, { patch: RIGHT }])]);
     assert.is(r.code, 0, `exit ${r.code}: ${JSON.stringify(r.out).slice(0, 1500)}\n${r.stderr}`);
     assert.not.ok(existsSync(join(repo, '.pipe/ledger.sqlite')));
-    const res = await client.query('SELECT * FROM ledger_entries WHERE run_id = $1 ORDER BY created_at', [r.out.run_id]);
-    assert.is(res.rows.length, 2);
-    for (const row of res.rows) {
+    const rows = await db.query('SELECT * FROM {schema}.ledger_entries ORDER BY created_at, id');
+    assert.is(rows.length, 2, 'the fresh schema holds exactly this run\'s two calls');
+    for (const row of rows) {
+      assert.is(row.run_id, r.out.run_id);
       assert.is(row.status, 'settled');
       assert.is(row.task_id, 'fix-add');
       assert.is(row.role, 'general_builder');
       assert.is(row.tier_requested, 'flex');
       assert.type(Number(row.actual_usd), 'number');
     }
-    const spent = res.rows.reduce((s, row) => s + Number(row.actual_usd), 0);
+    const spent = rows.reduce((s, row) => s + Number(row.actual_usd), 0);
     assert.ok(Math.abs(spent - r.out.cost_usd) < 1e-9);
   } finally {
-    await client.query('DELETE FROM ledger_entries WHERE project = $1', [project]).catch(() => undefined);
-    await client.end();
+    await db.drop();
     cleanup(repo);
   }
 });

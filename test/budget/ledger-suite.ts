@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLedger } from '../../src/budget/ledger.js';
-import { RELEASE_REASON, reconcileLedger } from '../../src/budget/reconcile.js';
+import { FAKE_RELEASE_REASON, RELEASE_REASON, reconcileLedger } from '../../src/budget/reconcile.js';
 import { summarizeBudget } from '../../src/budget/summary.js';
 import type { Ledger, ReserveRequest } from '../../src/budget/types.js';
 import type { Policy } from '../../src/types/generated/index.js';
 import { ROOT, cleanup, tempDir } from '../helpers/repo.js';
+import { rejection } from '../helpers/throws.js';
 
 export interface LedgerTarget {
   /** A fresh ledger location for one test, and how to remove it. */
@@ -126,6 +127,28 @@ export function defineLedgerSuite(name: string, target: LedgerTarget): void {
     }));
   }
 
+  test(`${name}: a batch limit counts only that batch's rows and blocks at level batch`, withLedger(async (ledger) => {
+    await ledger.reserve(request({ projectedUsd: 0.5 })); // outside any batch
+    const a = await ledger.reserve(request({ projectedUsd: 0.3, batchId: 'b1', limits: { batchUsd: 0.5 } }));
+    assert.ok(a.ok);
+    assert.is(a.scopes.batch.spent_usd + a.scopes.batch.reserved_usd, 0, 'rows outside the batch do not count');
+    await ledger.settle(settleAs(a.entryId, 0.25));
+    const other = await ledger.reserve(request({ projectedUsd: 0.3, batchId: 'b2', limits: { batchUsd: 0.5 } }));
+    assert.ok(other.ok, 'another batch has its own limit');
+    const b = await ledger.reserve(request({ projectedUsd: 0.3, batchId: 'b1', limits: { batchUsd: 0.5 } }));
+    assert.not.ok(b.ok);
+    if (!b.ok) {
+      assert.is(b.level, 'batch');
+      assert.is(b.spentUsd, 0.25);
+      assert.is(b.headroomUsd, 0.25);
+    }
+    const rows = await ledger.entries({ batchId: 'b1' });
+    assert.equal(rows.map((r) => [r.batch_id, r.status]), [['b1', 'settled'], ['b1', 'blocked']]);
+    assert.match(rows[1].reason ?? '', 'the batch budget for b1');
+    const scopes = await ledger.scopes({ project: 'proj', role: 'general_builder', taskId: 'task-a', batchId: 'b1', limits: { batchUsd: 0.5 } });
+    assert.equal(scopes.batch, { limit_usd: 0.5, spent_usd: 0.25, reserved_usd: 0, headroom_usd: 0.25 });
+  }));
+
   test(`${name}: 100 × $0.01 fits a $1.00 budget exactly (no float drift)`, withLedger(async (ledger) => {
     let ok = 0;
     for (let i = 0; i < 101; i++) if ((await ledger.reserve(request({ projectedUsd: 0.01, limits: { projectUsd: 1 } }))).ok) ok++;
@@ -136,17 +159,13 @@ export function defineLedgerSuite(name: string, target: LedgerTarget): void {
     const r = await ledger.reserve(request());
     assert.ok(r.ok);
     await ledger.settle(settleAs(r.entryId, 0.1));
-    try {
-      await ledger.settle(settleAs(r.entryId, 0.1));
-      assert.unreachable('second settle');
-    } catch (err) {
+    {
+      const err = await rejection(() => ledger.settle(settleAs(r.entryId, 0.1)), 'second settle');
       assert.is((err as { code?: string }).code, 'E_LEDGER');
       assert.match((err as Error).message, /already settled/);
     }
-    try {
-      await ledger.settle(settleAs('nope', 0.1));
-      assert.unreachable('unknown entry');
-    } catch (err) {
+    {
+      const err = await rejection(() => ledger.settle(settleAs('nope', 0.1)), 'unknown entry');
       assert.match((err as Error).message, /no ledger entry nope/);
     }
   }));
@@ -165,13 +184,14 @@ export function defineLedgerSuite(name: string, target: LedgerTarget): void {
   }));
 
   test(`${name}: reconcile settles from the run record, releases unsent calls, leaves the rest open`, withLedger(async (ledger, repo) => {
-    const mk = (runId: string) => ledger.reserve(request({ runId, projectedUsd: 0.2 }));
+    const mk = (runId: string, provider = 'openai') => ledger.reserve(request({ runId, projectedUsd: 0.2, provider }));
     const recorded = await mk('run-recorded');
     const unsent = await mk('run-unsent');
     const sentNoResult = await mk('run-sent');
+    const fakeSent = await mk('run-fake-sent', 'fake');
     const alive = await mk('run-alive');
     const elsewhere = await mk('run-elsewhere');
-    assert.ok(recorded.ok && unsent.ok && sentNoResult.ok && alive.ok && elsewhere.ok);
+    assert.ok(recorded.ok && unsent.ok && sentNoResult.ok && fakeSent.ok && alive.ok && elsewhere.ok);
     const writeRun = (runId: string, state: Record<string, unknown>, events: Record<string, unknown>[]) => {
       const dir = join(repo, '.pipe', 'runs', runId);
       mkdirSync(dir, { recursive: true });
@@ -193,15 +213,22 @@ export function defineLedgerSuite(name: string, target: LedgerTarget): void {
       { type: 'provider.call', step: 'propose' },
       { type: 'ledger.entry', entry_id: 'some-later-entry', status: 'reserved' },
     ]);
+    // The fake provider bills nothing, so its call in flight can be released.
+    writeRun('run-fake-sent', { pid: deadPid, status: 'running' }, [
+      { type: 'ledger.entry', entry_id: fakeSent.entryId, status: 'reserved' },
+      { type: 'provider.call', step: 'propose' },
+    ]);
     writeRun('run-alive', { pid: process.pid, status: 'running' }, []);
     const report = await reconcileLedger(ledger, { repo, project: 'proj', policy, olderThan: new Date(Date.now() + 60_000) });
     const byRun = Object.fromEntries(report.actions.map((a) => [a.run_id, a]));
-    assert.is(report.examined, 5);
+    assert.is(report.examined, 6);
     assert.is(byRun['run-recorded'].action, 'settled');
     // 1000 × 0.125/1M + 500 × 1/1M (reasoning is inside output) = 0.000625
     assert.is(byRun['run-recorded'].usd, 0.000625);
     assert.is(byRun['run-unsent'].action, 'released');
     assert.is(byRun['run-sent'].action, 'left_open');
+    assert.is(byRun['run-fake-sent'].action, 'released');
+    assert.is(byRun['run-fake-sent'].reason, FAKE_RELEASE_REASON);
     assert.is(byRun['run-alive'].action, 'left_open');
     assert.is(byRun['run-elsewhere'].action, 'left_open');
     const rows = Object.fromEntries((await ledger.entries({ project: 'proj' })).map((r) => [r.run_id, r]));

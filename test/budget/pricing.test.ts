@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatUsd } from '../../src/budget/limits.js';
+import { formatUsd } from '../../src/budget/money.js';
 import { computeCostUsd, priceFor, projectCostUsd } from '../../src/budget/pricing.js';
 import type { Policy } from '../../src/types/generated/index.js';
 
@@ -82,6 +82,17 @@ test('USD formatting keeps cents and the significant micro-dollars', () => {
   assert.is(formatUsd(0.0123), '$0.0123');
   assert.is(formatUsd(0.000012), '$0.000012');
   assert.is(formatUsd(-0.5), '-$0.50');
+  assert.is(formatUsd(1.25e-7), '$0.000000125');
+  assert.is(formatUsd(-1e-12), '$0.00');
+});
+
+test('printed parts add up to the printed total (the summary line once read $0.02 for $0.0026 + $0.0132)', () => {
+  const parts = [0.0026125, 0.0132, 0.000000375];
+  const total = Math.round(parts.reduce((a, b) => a + b, 0) * 1e9) / 1e9;
+  const printed = (usd: number) => Number(formatUsd(usd).replace('$', ''));
+  const sum = parts.map(printed).reduce((a, b) => a + b, 0);
+  assert.is(Math.round(sum * 1e9), Math.round(printed(total) * 1e9));
+  assert.is(formatUsd(total), '$0.015812875');
 });
 
 test.run();

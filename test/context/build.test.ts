@@ -9,6 +9,7 @@ import type { RouteDecision } from '../../src/routing/types.js';
 import type { Failure } from '../../src/validation/types.js';
 import { cleanup, gitIn, makeRepo, tempDir, writeFiles } from '../helpers/repo.js';
 import { defaultPolicy, makeCtx, makeTask } from '../routing/ctx.js';
+import { rejection } from '../helpers/throws.js';
 
 const route = (role: 'general_builder' | 'frontier_reviewer' | 'classification_worker' = 'general_builder'): RouteDecision =>
   decideRoute(defaultPolicy(), { role, rule: 'default', ruleIndex: 0, reason: 'test' }, { provider: 'fake', escalationDepth: 0 });
@@ -148,6 +149,27 @@ test('trimming to max_input_tokens_per_call keeps the exact count under the limi
   }
 });
 
+test('a file cut by both limits is listed once, under the limit that cut it last', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 4; i++) files[`src/f${i}.py`] = `def f${i}(x):\n    return x * ${i} + sum(range(${i}))\n`.repeat(30);
+  const repo = makeRepo(files);
+  try {
+    const policy = defaultPolicy();
+    policy.limits!.max_context_chars_per_call = 3000; // truncates one file by characters
+    policy.limits!.max_input_tokens_per_call = 900; // then leaves files out by tokens
+    const c = await buildContext(makeCtx({ repo, policy }), route());
+    const paths = c.cut.map((x) => x.path);
+    assert.equal(paths, [...new Set(paths)], `each file once: ${JSON.stringify(c.cut)}`);
+    for (const entry of c.cut) {
+      if (entry.limit) assert.ok(entry.reason.includes(entry.limit), `the reason names its own limit: ${JSON.stringify(entry)}`);
+    }
+    assert.ok(c.cut.some((x) => x.limit === 'max_input_tokens_per_call'));
+    assert.ok(c.inputTokens <= 900);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test('inputTokens is the exact message count for the route model', async () => {
   const repo = makeRepo({ 'src/a.py': 'print("héllo wörld")\n' });
   try {
@@ -202,9 +224,7 @@ test('extra sections follow the task', async () => {
 test('outside a git repository: E_CONFIG', async () => {
   const dir = tempDir();
   try {
-    await buildContext(makeCtx({ repo: dir }), route());
-    assert.unreachable();
-  } catch (e) {
+    const e = await rejection(() => buildContext(makeCtx({ repo: dir }), route()));
     assert.is((e as { code: string }).code, 'E_CONFIG');
   } finally {
     cleanup(dir);

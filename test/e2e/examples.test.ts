@@ -17,7 +17,7 @@ function expectedAfter(example: string, patch: string, file: string): string {
   return readFileSync(join(dir, file), 'utf8');
 }
 
-test('python-slugify: a wrong patch, a rollback and retry, then the fix (exit 0)', () => {
+test('python-slugify: a partial patch, a better one (progress), rollbacks and retries, then the fix (exit 0)', () => {
   const repo = exampleRepo('python-slugify');
   dirs.push(repo);
   const r = runCli(['run', 'tasks/fix-slugify.yaml', '--repo', repo, '--json'], { cwd: repo });
@@ -25,7 +25,7 @@ test('python-slugify: a wrong patch, a rollback and retry, then the fix (exit 0)
   const out = JSON.parse(r.stdout);
   assert.is(out.status, 'succeeded');
   assert.is(out.exit_code, 0);
-  assert.is(out.attempts, 2);
+  assert.is(out.attempts, 3);
   assert.is(out.verdict, 'success');
   assert.equal(out.files_changed, ['src/slugify/core.py']);
   assert.ok(out.cost_usd > 0, 'the fake provider bills real token counts');
@@ -79,7 +79,7 @@ test('pipe run --provider openai without OPENAI_API_KEY exits 2 and says what is
   assert.not.ok(existsSync(join(repo, '.pipe', 'runs')), 'nothing was run');
 });
 
-test('the human summary says where the records are and that nothing was committed', () => {
+test('the human output (as npm run quickstart shows it) says where the records are, that nothing was committed, the progress verdict and the rollbacks', () => {
   const repo = exampleRepo('python-slugify');
   dirs.push(repo);
   const r = runCli(['run', 'tasks/fix-slugify.yaml', '--repo', repo], { cwd: repo });
@@ -88,6 +88,10 @@ test('the human summary says where the records are and that nothing was committe
   assert.match(r.stdout, /not committed or staged/);
   assert.match(r.stdout, /records/);
   assert.match(r.stderr, /step validate attempt=1 status=failed/);
+  // What the README promises the quickstart shows: the verdict progress and the rollback between attempts.
+  assert.match(r.stderr, /step validate attempt=2 status=failed .* progress: failures 2 → 1/);
+  assert.match(r.stderr, /^rolled back attempt 1's patch \(src\/slugify\/core\.py\) from its checkpoint/m);
+  assert.match(r.stderr, /^rolled back attempt 2's patch/m);
 });
 
 test.run();

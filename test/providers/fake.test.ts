@@ -10,6 +10,7 @@ import { callWithTierPolicy } from '../../src/providers/tiers.js';
 import type { Config } from '../../src/types/generated/index.js';
 import { cleanup, tempDir } from '../helpers/repo.js';
 import { makeTask } from '../routing/ctx.js';
+import { rejection, thrown } from '../helpers/throws.js';
 
 const DIFF = 'diff --git a/src/a.py b/src/a.py\n--- a/src/a.py\n+++ b/src/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n';
 const request = (over: Partial<ProviderRequest> = {}): ProviderRequest => ({
@@ -61,10 +62,8 @@ test('absolute patch_file paths work; a missing one is E_FILE naming it', async 
     writeFileSync(join(dir, 'abs.patch'), DIFF);
     const fake = createFakeProvider({ taskDir: '/nonexistent', responses: [{ patch_file: join(dir, 'abs.patch') }, { patch_file: 'nope.patch' }] });
     assert.is((await fake.complete(request())).text, DIFF);
-    try {
-      await fake.complete(request());
-      assert.unreachable();
-    } catch (e) {
+    {
+      const e = await rejection(() => fake.complete(request()));
       assert.is((e as { code: string }).code, 'E_FILE');
       assert.match((e as Error).message, /nope\.patch/);
     }
@@ -77,10 +76,8 @@ test('every scripted error becomes a ProviderError of that kind', async () => {
   const kinds = ['rate_limited', 'tier_unavailable', 'timeout', 'truncated', 'refused', 'bad_request', 'auth', 'server_error'] as const;
   const fake = createFakeProvider({ taskDir: '.', responses: kinds.map((error) => ({ error })) });
   for (const kind of kinds) {
-    try {
-      await fake.complete(request());
-      assert.unreachable();
-    } catch (e) {
+    {
+      const e = await rejection(() => fake.complete(request()));
       assert.instance(e, ProviderError);
       const pe = e as ProviderError;
       assert.is(pe.kind, kind);
@@ -94,10 +91,8 @@ test('every scripted error becomes a ProviderError of that kind', async () => {
 
 test('an answer longer than the output cap is truncated', async () => {
   const fake = createFakeProvider({ taskDir: '.', responses: [{ text: 'word '.repeat(200) }] });
-  try {
-    await fake.complete(request({ maxOutputTokens: 50 }));
-    assert.unreachable();
-  } catch (e) {
+  {
+    const e = await rejection(() => fake.complete(request({ maxOutputTokens: 50 })));
     assert.is((e as ProviderError).kind, 'truncated');
   }
 });
@@ -166,10 +161,8 @@ test('factory: one fake per run from the task script (config script otherwise); 
   return Promise.all([factory('fake').complete(request()), fromConfig('fake').complete(request())]).then(([a, b]) => {
     assert.is(a.text, 'from task');
     assert.is(b.text, 'from config');
-    try {
-      factory('openai');
-      assert.unreachable();
-    } catch (e) {
+    {
+      const e = thrown(() => factory('openai'));
       assert.is((e as { code: string }).code, 'E_PROVIDER_CONFIG');
       assert.is((e as { exitCode: number }).exitCode, 2);
       assert.match((e as Error).message, /provider openai needs OPENAI_API_KEY in the environment/);

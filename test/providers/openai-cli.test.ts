@@ -77,4 +77,28 @@ test('pipe run with openai against a loopback server: flex miss, default answer,
   }
 });
 
+test('a rejected key ends the run at once: exit 2, one request, no retry, the message names OPENAI_API_KEY and the URL, the ledger row failed', async () => {
+  const server = await startLoopback();
+  const repo = makeRepo({ 'src/a.py': 'x = 1\n', 'tasks/t.yaml': TASK });
+  try {
+    server.script(json(401, { error: { message: `Incorrect API key provided: ${KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`, code: 'invalid_api_key' } }, { 'x-request-id': 'req_bad_key' }));
+    const r = await runCliAsync(['run', 'tasks/t.yaml', '--provider', 'openai', '--json'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
+    assert.is(r.code, 2, r.stdout + r.stderr);
+    assert.is(server.seen.length, 1, 'a 401 is not retried, by the SDK or by another attempt');
+    const out = JSON.parse(r.stdout);
+    assert.is(out.error.code, 'E_PROVIDER_CONFIG');
+    assert.ok(out.error.message.includes(`${server.baseURL} rejected the key in OPENAI_API_KEY`), out.error.message);
+    assert.ok(out.error.message.includes('Incorrect API key provided: [REDACTED]'), out.error.message);
+    const db = new Database(join(repo, '.pipe', 'ledger.sqlite'), { readonly: true });
+    const rows = db.prepare('select status, request_id, actual_usd from ledger_entries').all();
+    db.close();
+    assert.equal(rows, [{ status: 'failed', request_id: 'req_bad_key', actual_usd: 0 }]);
+    for (const file of allFiles(join(repo, '.pipe'))) assert.not.ok(readFileSync(file).includes(KEY), file);
+    assert.not.ok(r.stdout.includes(KEY) || r.stderr.includes(KEY));
+  } finally {
+    await server.close();
+    cleanup(repo);
+  }
+});
+
 test.run();

@@ -1,4 +1,6 @@
 import { test } from 'uvu';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as assert from 'uvu/assert';
 import { PipeError } from '../../src/errors.js';
 import { ProviderError, type ProviderRequest } from '../../src/providers/contract.js';
@@ -131,7 +133,7 @@ test('timeout: a slow server past timeout_s is a timeout error', async () => {
   });
   const e = await fails(provider({ timeout_s: 0.3, max_retries: 0 }).complete(request()));
   assert.instance(e, ProviderError);
-  assert.is((e as ProviderError).kind, 'timeout');
+  assert.is((e as ProviderError).kind, 'timeout', 'the 0.3 s timeout fired before the server answered at 3 s');
 });
 
 test('truncated output: finish_reason length is a truncated error with the billed usage', async () => {
@@ -162,7 +164,7 @@ test('malformed output: an invalid JSON body, or JSON without choices, is a serv
   assert.is((e2 as ProviderError).requestId, 'req_nochoices');
 });
 
-test('HTTP 400 on the effort is a configuration error naming the role; other 400s are bad requests; 401 is auth', async () => {
+test('HTTP 400 on the effort is a configuration error naming the role; other 400s are bad requests', async () => {
   server.script(json(400, { error: { message: "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model.", type: 'invalid_request_error', param: 'reasoning_effort', code: 'unsupported_value' } }, { 'x-request-id': 'req_effort' }));
   const e = await fails(provider().complete(request({ reasoningEffort: 'minimal', role: 'classification_worker' })));
   assert.instance(e, PipeError);
@@ -172,15 +174,39 @@ test('HTTP 400 on the effort is a configuration error naming the role; other 400
   assert.is(server.seen.length, 1, 'not retried');
   server.script(json(400, { error: { message: 'messages is too long', type: 'invalid_request_error', param: 'messages' } }));
   assert.is(((await fails(provider().complete(request()))) as ProviderError).kind, 'bad_request');
-  server.script(json(401, { error: { message: `Incorrect API key provided: ${KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`, code: 'invalid_api_key' } }));
-  const auth = await fails(provider().complete(request()));
-  assert.is((auth as ProviderError).kind, 'auth');
-  assert.not.match(auth.message, KEY);
 });
 
-test('a refused connection is a network error', async () => {
-  const p = createOpenAIProvider({ apiKey: KEY, baseURL: 'http://127.0.0.1:1/v1', settings: { max_retries: 0 } });
-  assert.is(((await fails(p.complete(request()))) as ProviderError).kind, 'network');
+test('HTTP 401 and 403 are configuration errors (exit 2), sent once, naming OPENAI_API_KEY and the base URL; the sentence survives redaction', async () => {
+  server.script(json(401, { error: { message: `Incorrect API key provided: ${KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', code: 'invalid_api_key' } }, { 'x-request-id': 'req_auth' }));
+  const auth = await fails(provider({ max_retries: 2 }).complete(request()));
+  assert.instance(auth, PipeError);
+  assert.is((auth as PipeError).code, 'E_PROVIDER_CONFIG');
+  assert.is((auth as PipeError).exitCode, 2);
+  assert.is(server.seen.length, 1, 'not retried');
+  assert.ok(auth.message.includes('Incorrect API key provided: [REDACTED]. You can find your API key'), auth.message);
+  assert.ok(auth.message.includes('OPENAI_API_KEY'), auth.message);
+  assert.ok(auth.message.includes(server.baseURL), auth.message);
+  assert.ok(auth.message.includes('HTTP 401 invalid_api_key, request req_auth'), auth.message);
+  assert.not.ok(auth.message.includes(KEY) || String((auth as PipeError).hint).includes(KEY));
+  server.script(json(403, { error: { message: 'Project does not have access to model gpt-5-mini', code: 'model_not_found' } }));
+  const forbidden = await fails(provider({ max_retries: 2 }).complete(request()));
+  assert.is((forbidden as PipeError).code, 'E_PROVIDER_CONFIG');
+  assert.is(server.seen.length, 2, 'a 403 is not retried either');
+  assert.match(String((forbidden as PipeError).hint), /OPENAI_API_KEY/);
+});
+
+test('a refused connection is a network error naming the URL and why', async () => {
+  // A port that was just free: nothing listens there.
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((done) => probe.close(done));
+  const url = `http://127.0.0.1:${port}/v1`;
+  const p = createOpenAIProvider({ apiKey: KEY, baseURL: url, settings: { max_retries: 0 } });
+  const e = await fails(p.complete(request()));
+  assert.is((e as ProviderError).kind, 'network');
+  assert.ok(e.message.includes(`cannot connect to ${url}: fetch failed`), e.message);
+  assert.match(e.message, /ECONNREFUSED/);
 });
 
 test('Responses API: reasoning.effort and max_output_tokens; usage details; incomplete is truncated', async () => {

@@ -7,6 +7,7 @@ import { listRuns, readRun, costByRole, finalPatch } from '../../src/records/his
 import { isPipeError } from '../../src/errors.js';
 import type { RunState } from '../../src/records/types.js';
 import { cleanup, tempDir } from '../helpers/repo.js';
+import { rejection } from '../helpers/throws.js';
 
 const dirs: string[] = [];
 test.after(() => cleanup(...dirs));
@@ -100,10 +101,8 @@ test('readRun: prefix ids, attempts with failures and verdicts, cost by role, pa
 test('unknown and ambiguous ids are clear errors', async () => {
   const repo = repoWithRuns();
   for (const [id, code, re] of [['nope', 'E_NOT_FOUND', /no run 'nope'/], ['2026', 'E_USAGE', /ambiguous/], ['20260104T100000Z-dddddd', 'E_NOT_FOUND', /no readable state.json/]] as const) {
-    try {
-      await readRun(repo, id);
-      assert.unreachable(id);
-    } catch (err) {
+    {
+      const err = await rejection(() => readRun(repo, id), id);
       assert.ok(isPipeError(err), String(err));
       assert.is((err as { code: string }).code, code);
       assert.match((err as Error).message, re);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { acquireRunLock, lockFile } from '../../src/records/lock.js';
 import { isPipeError } from '../../src/errors.js';
 import { cleanup, makeRepo } from '../helpers/repo.js';
+import { thrown } from '../helpers/throws.js';
 
 const dirs: string[] = [];
 test.after(() => cleanup(...dirs));
@@ -17,10 +18,8 @@ test('a second run in the same repository is refused while the first is alive (e
   const other = spawn('sleep', ['30']);
   try {
     writeFileSync(lockFile(repo), JSON.stringify({ pid: other.pid, run_id: 'run-0', started_at: '2026-01-01T00:00:00.000Z' }));
-    try {
-      acquireRunLock(repo, 'run-2');
-      assert.unreachable('should refuse');
-    } catch (err) {
+    {
+      const err = thrown(() => acquireRunLock(repo, 'run-2'), 'should refuse');
       assert.ok(isPipeError(err));
       assert.is(err.code, 'E_REPO_BUSY');
       assert.is(err.exitCode, 5);

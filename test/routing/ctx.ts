@@ -9,7 +9,7 @@ import { runValidators } from '../../src/validation/run.js';
 import type { Ledger } from '../../src/budget/types.js';
 import type { RoleProvider } from '../../src/providers/contract.js';
 import type { Approver, StepContext } from '../../src/runner/types.js';
-import type { AttemptRecord } from '../../src/convergence/types.js';
+import { createRunContext, newAttempt } from '../../src/runner/context.js';
 import type { ProviderName } from '../../src/providers/contract.js';
 import type { RunEvent } from '../../src/records/types.js';
 import type { Config, Policy, Task } from '../../src/types/generated/index.js';
@@ -45,26 +45,17 @@ export function makeCtx(options: {
 }): TestCtx {
   const events: RunEvent[] = [];
   const attempt = options.attempt ?? 1;
-  const attempts: AttemptRecord[] = [];
-  for (let n = 1; n <= attempt; n++) attempts.push({ attempt: n, costUsd: 0, filesTouched: [], diffBytes: 0, linesAdded: 0, linesRemoved: 0, failures: [], passedValidators: [], failedValidators: [] });
   const recordsDir = options.recordsDir ?? null;
   if (recordsDir) mkdirSync(recordsDir, { recursive: true });
-  const spent = { usd: 0 };
-  const ctx: TestCtx = {
-    events,
-    recordsDir,
-    spent,
-    run: { id: 'run-test', taskFile: 'task.yaml', status: 'running', dryRun: false, startedAt: new Date(), provider: options.runProvider ?? 'fake', approvedRoles: options.approvedRoles ?? [], project: 'default', ledger: join(options.repo, '.pipe', 'ledger.sqlite') },
+  // The runner's own factory: spend, attempts and retry hooks behave as in a real run.
+  const run = createRunContext({
+    run: { id: 'run-test', taskFile: 'task.yaml', dryRun: false, startedAt: new Date(), provider: options.runProvider ?? 'fake', approvedRoles: options.approvedRoles ?? [], project: 'default', ledger: join(options.repo, '.pipe', 'ledger.sqlite') },
     task: options.task ?? makeTask(),
     taskDir: options.taskDir ?? options.repo,
     policy: options.policy ?? defaultPolicy(),
     config: options.config ?? { apiVersion: 'pipe/v1', kind: 'Config' },
     repo: options.repo,
-    attempt,
     maxAttempts: 3,
-    step: { id: 'propose', uses: 'propose' },
-    steps: {},
-    work: { filesChanged: [], attempts, escalationDepth: 0, lastVerdict: null, extra: {} },
     services: {
       exec: runCommand,
       clock: { now: () => new Date(), monotonicMs: () => performance.now() },
@@ -94,13 +85,8 @@ export function makeCtx(options: {
       workspace: treeWorkspace(options.repo, runCommand),
       validators: runValidators,
     },
-    signal: new AbortController().signal,
-    currentAttempt: () => attempts[attempts.length - 1],
-    beforeRetry() {},
-    spentUsd: () => spent.usd,
-    addSpend: (usd) => {
-      spent.usd += usd;
-    },
-  };
-  return ctx;
+  });
+  for (let n = 1; n < attempt; n++) run.work.attempts.push(newAttempt(n + 1));
+  run.attempt = attempt;
+  return Object.assign(run.stepContext({ id: 'propose', uses: 'propose' }), { events, recordsDir, spent: { get usd() { return run.spentUsd(); } } });
 }

@@ -4,6 +4,7 @@ import { chooseRole, decideRoute, resolveRoute } from '../../src/routing/route.j
 import { chooseTier, tierForRole } from '../../src/routing/tier.js';
 import type { Policy, Task } from '../../src/types/generated/index.js';
 import { defaultPolicy, makeCtx, makeTask } from './ctx.js';
+import { rejection, thrown } from '../helpers/throws.js';
 
 const INTENTS: Task['intent'][] = ['mechanical_edit', 'classification', 'summarize', 'small_change', 'bugfix', 'feature', 'integration', 'review'];
 
@@ -80,18 +81,14 @@ test('classification_worker is reached only by an explicit rule', async () => {
 
 test('no rule matching is E_CONFIG; an unknown role is E_CONFIG naming it', async () => {
   const policy: Policy = { ...defaultPolicy(), routing: [{ name: 'only-features', when: "intent = 'feature'", role: 'coding_optimized_builder' }] };
-  try {
-    await chooseRole(policy, facts('bugfix'));
-    assert.unreachable();
-  } catch (e) {
+  {
+    const e = await rejection(() => chooseRole(policy, facts('bugfix')));
     assert.is((e as { code: string }).code, 'E_CONFIG');
     assert.match((e as Error).message, /no routing rule matched/);
   }
   const noRoles: Policy = { ...defaultPolicy(), roles: {} };
-  try {
-    decideRoute(noRoles, { role: 'general_builder', rule: 'default', ruleIndex: 0, reason: 'x' }, { provider: 'fake', escalationDepth: 0 });
-    assert.unreachable();
-  } catch (e) {
+  {
+    const e = thrown(() => decideRoute(noRoles, { role: 'general_builder', rule: 'default', ruleIndex: 0, reason: 'x' }, { provider: 'fake', escalationDepth: 0 }));
     assert.is((e as { code: string }).code, 'E_CONFIG');
     assert.match((e as Error).message, /general_builder/);
   }

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { loadPipeline } from '../../src/dsl/pipeline.js';
 import { join } from 'node:path';
 import { registerStep } from '../../src/runner/registry.js';
 import { calls, pipeline, registerTestSteps, run, task } from './harness.js';
@@ -144,6 +146,19 @@ test('a dry run stops before the first provider call and writes nothing', async 
   assert.is(o.state.status, 'succeeded');
   assert.equal(calls.map((c) => c.type), ['t-ok']);
   assert.not.ok(existsSync(join(o.state.repo, '.pipe')));
+});
+
+test("a with that an expression made invalid fails the step with the generated validator's message at the step's file:line:col", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pipe-with-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'p.yaml'), 'apiVersion: pipe/v1\nkind: Pipeline\nname: p\nsteps:\n  - id: check\n    uses: validate\n    with: { validators: "${{ 42 }}" }\n');
+  const p = await loadPipeline('p.yaml', { fromDir: dir });
+  const o = track(await run(p));
+  assert.is(o.state.status, 'failed');
+  assert.is(o.exitCode, 2);
+  const step = o.state.steps.find((s) => s.id === 'check')!;
+  assert.is(step.code, 'E_SCHEMA');
+  assert.match(String(step.message), new RegExp(`^${join(dir, 'p.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:5: step 'check' \\(uses: validate\\): with/validators must be a list \\(got integer\\)`));
 });
 
 test.run();

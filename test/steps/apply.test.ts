@@ -187,7 +187,7 @@ test('before a retry the attempt is rolled back; the next attempt starts from th
     await h.gate();
     await h.apply();
     assert.equal(h.ctx.work.filesChanged, ['src/pkg/mod.py']);
-    assert.is(h.hooks.length, 1);
+    assert.is(h.run.pendingRetryHooks, 1);
     await h.retry();
     assert.equal(snapshotExact(repo), before, 'retry hook restored the tree');
     assert.equal(h.ctx.work.filesChanged, []);

@@ -9,7 +9,8 @@ import { runCommand } from '../../src/exec/run.js';
 import { treeWorkspace } from '../../src/patch/workspace.js';
 import { runValidators } from '../../src/validation/run.js';
 import { NoRecords } from '../../src/records/writer.js';
-import type { RunWork, StepContext } from '../../src/runner/types.js';
+import { createRunContext } from '../../src/runner/context.js';
+import type { StepContext } from '../../src/runner/types.js';
 import type { RunEvent } from '../../src/records/types.js';
 import { step as routeStep } from '../../src/steps/route.js';
 import type { Config, Policy, Task } from '../../src/types/generated/index.js';
@@ -48,15 +49,13 @@ export function makeHarness(options: { repo: string; policy?: Policy; task?: Tas
   const events: RunEvent[] = [];
   let ledger: Ledger | null = null;
   let opening: Promise<Ledger> | null = null;
-  const work: RunWork = { filesChanged: [], attempts: [{ attempt: 1, costUsd: 0, filesTouched: [], diffBytes: 0, linesAdded: 0, linesRemoved: 0, refusal: null, failures: [], passedValidators: [], failedValidators: [] }], escalationDepth: 0, lastVerdict: null, extra: {} };
   const now = options.now ?? (() => new Date());
   const location = options.ledger ?? '.pipe/ledger.sqlite';
-  let spent = 0;
-  const ctx: StepContext = {
+  // The runner's own factory: spend and attempts behave as in a real run.
+  const run = createRunContext({
     run: {
       id: 'run-test-1',
       taskFile: join(options.repo, 'tasks', 'fix-slug.yaml'),
-      status: 'running',
       dryRun: options.dryRun ?? false,
       startedAt: options.startedAt ?? now(),
       provider: 'fake',
@@ -69,11 +68,7 @@ export function makeHarness(options: { repo: string; policy?: Policy; task?: Tas
     policy: options.policy ?? defaultPolicy(),
     config: { apiVersion: 'pipe/v1', kind: 'Config' } as Config,
     repo: options.repo,
-    attempt: 1,
     maxAttempts: 3,
-    step: { id: 'budget', uses: 'budget' },
-    steps: {},
-    work,
     services: {
       exec: runCommand,
       clock: { now, monotonicMs: () => performance.now() },
@@ -91,14 +86,8 @@ export function makeHarness(options: { repo: string; policy?: Policy; task?: Tas
       workspace: treeWorkspace(options.repo, runCommand),
       validators: runValidators,
     },
-    signal: new AbortController().signal,
-    currentAttempt: () => work.attempts[work.attempts.length - 1],
-    beforeRetry: () => {},
-    spentUsd: () => spent,
-    addSpend: (usd) => {
-      spent += usd;
-    },
-  };
+  });
+  const ctx = run.stepContext({ id: 'budget', uses: 'budget' });
   return {
     ctx,
     events,

@@ -248,26 +248,4 @@ test('a dry run projects and checks but writes nothing', () =>
     }
   }));
 
-test('the step adds under 5 ms at p50 over building the context (SQLite)', () =>
-  withRepo(async (repo) => {
-    const h = makeHarness({ repo });
-    try {
-      await route(h.ctx);
-      const context = await buildContext(h.ctx, h.ctx.work.route!);
-      await reserveForCall(h.ctx, h.ctx.work.route!, context); // opens and migrates the ledger
-      const times: number[] = [];
-      for (let i = 0; i < 40; i++) {
-        const t0 = performance.now();
-        const r = await reserveForCall(h.ctx, h.ctx.work.route!, context);
-        times.push(performance.now() - t0);
-        assert.ok(r.ok);
-      }
-      times.sort((a, b) => a - b);
-      const p50 = times[Math.floor(times.length / 2)];
-      assert.ok(p50 < 5, `p50 ${p50.toFixed(2)} ms`);
-    } finally {
-      await h.close();
-    }
-  }));
-
 test.run();

@@ -40,6 +40,8 @@ function setup(responses: FakeResponse[], options: { policy?: Policy; approve?: 
   });
   ctx.step = { id: 'escalate', uses: 'escalate' };
   const f = makeFailure('pytest', 'test-failure', 'tests/t.py', 1, 'tests/t.py::test_a');
+  // Two builder attempts at $0.001 each, spent as the runner counts spend.
+  ctx.addSpend(0.002);
   ctx.work.attempts = [1, 2].map((n) => ({
     attempt: n,
     role: 'general_builder' as const,
@@ -58,7 +60,6 @@ function setup(responses: FakeResponse[], options: { policy?: Policy; approve?: 
     verdict: { verdict: n === 1 ? ('first' as const) : ('stall' as const), reasons: [n === 1 ? 'first' : 'the same 1 failure 2 attempts in a row'], evidence: {} },
   }));
   writeFileSync(join(records, 'attempt-2.patch'), PATCH);
-  ctx.spent.usd = 0.002;
   return { ctx, calls: () => provider.calls };
 }
 

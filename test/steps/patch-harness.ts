@@ -8,8 +8,8 @@ import { runCommand } from '../../src/exec/run.js';
 import { treeWorkspace } from '../../src/patch/workspace.js';
 import { runValidators } from '../../src/validation/run.js';
 import { FolderRecords, NoRecords, ensurePipeIgnored } from '../../src/records/writer.js';
-import type { RunWork, StepContext, StepResult } from '../../src/runner/types.js';
-import type { AttemptRecord } from '../../src/convergence/types.js';
+import { createRunContext, type RunContext } from '../../src/runner/context.js';
+import type { StepContext, StepResult } from '../../src/runner/types.js';
 import type { RunEvent } from '../../src/records/types.js';
 import { step as gateStep } from '../../src/steps/gate.js';
 import { step as applyStep } from '../../src/steps/apply.js';
@@ -28,12 +28,12 @@ export function makeTask(allowed: string[]): Task {
   return { apiVersion: 'pipe/v1', kind: 'Task', id: 'patch-test', goal: 'test', intent: 'bugfix', allowed_files: allowed };
 }
 
-const newAttempt = (n: number): AttemptRecord => ({ attempt: n, costUsd: 0, filesTouched: [], diffBytes: 0, linesAdded: 0, linesRemoved: 0, refusal: null, failures: [], passedValidators: [], failedValidators: [] });
 
 export interface PatchHarness {
-  ctx: StepContext;
+  /** The context the next step gets (from the runner's own factory). */
+  readonly ctx: StepContext;
+  run: RunContext;
   events: RunEvent[];
-  hooks: (() => Promise<void>)[];
   /** Sets the model's answer for the current attempt. */
   propose(text: string): void;
   gate(): Promise<StepResult>;
@@ -46,21 +46,15 @@ export interface PatchHarness {
 export function makePatchHarness(options: { repo: string; allowed: string[]; policy?: Policy; dryRun?: boolean; runId?: string }): PatchHarness {
   const runId = options.runId ?? `run-${Math.random().toString(36).slice(2, 10)}`;
   const events: RunEvent[] = [];
-  const hooks: (() => Promise<void>)[] = [];
-  const work: RunWork = { filesChanged: [], attempts: [newAttempt(1)], escalationDepth: 0, lastVerdict: null, extra: {} };
   if (!options.dryRun) ensurePipeIgnored(options.repo);
-  const ctx: StepContext = {
-    run: { id: runId, taskFile: join(options.repo, 'task.yaml'), status: 'running', dryRun: options.dryRun ?? false, startedAt: new Date(), provider: 'fake', approvedRoles: [], project: 'test', ledger: '.pipe/ledger.sqlite' },
+  const run = createRunContext({
+    run: { id: runId, taskFile: join(options.repo, 'task.yaml'), dryRun: options.dryRun ?? false, startedAt: new Date(), provider: 'fake', approvedRoles: [], project: 'test', ledger: '.pipe/ledger.sqlite' },
     task: makeTask(options.allowed),
     taskDir: options.repo,
     policy: options.policy ?? defaultPolicy(),
     config: { apiVersion: 'pipe/v1', kind: 'Config' } as Config,
     repo: options.repo,
-    attempt: 1,
     maxAttempts: 3,
-    step: { id: 'gate', uses: 'gate' },
-    steps: {},
-    work,
     services: {
       exec: runCommand,
       clock: { now: () => new Date(), monotonicMs: () => performance.now() },
@@ -77,31 +71,23 @@ export function makePatchHarness(options: { repo: string; allowed: string[]; pol
       workspace: treeWorkspace(options.repo, runCommand),
       validators: runValidators,
     },
-    signal: new AbortController().signal,
-    currentAttempt: () => work.attempts[work.attempts.length - 1],
-    beforeRetry: (hook) => {
-      hooks.push(hook);
-    },
-    spentUsd: () => 0,
-    addSpend: () => {},
-  };
+  });
+  const work = run.work;
   const usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
-  const at = (id: string) => ({ ...ctx, step: { id, uses: id } });
+  const at = (id: string) => run.stepContext({ id, uses: id });
   return {
-    ctx,
+    get ctx() {
+      return at('gate');
+    },
+    run,
     events,
-    hooks,
     propose(text) {
       work.proposal = { kind: 'patch', text, finishReason: 'stop', tierServed: 'default', requestId: null, usage, costUsd: 0 };
     },
     gate: () => gateStep.run(at('gate'), {}),
     apply: (args = {}) => applyStep.run(at('apply'), args),
     rollback: () => rollbackStep.run(at('rollback'), {}),
-    async retry() {
-      for (const hook of hooks.splice(0)) await hook();
-      ctx.attempt += 1;
-      work.attempts.push(newAttempt(ctx.attempt));
-    },
+    retry: () => run.startNextAttempt(),
   };
 }
 

@@ -15,6 +15,7 @@ import type { Config, Policy, RoleName, Task } from '../../src/types/generated/i
 import { cleanup, makeRepo, tempDir } from '../helpers/repo.js';
 import { chatCompletion, json, startLoopback } from '../providers/loopback.js';
 import { defaultPolicy, makeCtx, makeTask, type TestCtx } from '../routing/ctx.js';
+import { rejection } from '../helpers/throws.js';
 
 const DIFF = 'diff --git a/src/a.py b/src/a.py\n--- a/src/a.py\n+++ b/src/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n';
 const KEY = 'sk-test-ABCDEF123456';
@@ -203,11 +204,11 @@ test('contract: prose in patch mode fails E_CONTRACT (and is still paid for); di
 test('an empty fake script ends the step with E_CONFIG; callRole reports it for escalate to record', async () => {
   const s = await setup({ task: { fake: { responses: [] } } });
   try {
-    await routeStep.run(s.ctx, {});
-    await budgetStep.run(s.ctx, {});
-    await proposeStep.run(s.ctx, {});
-    assert.unreachable();
-  } catch (e) {
+    const e = await rejection(async () => {
+      await routeStep.run(s.ctx, {});
+      await budgetStep.run(s.ctx, {});
+      await proposeStep.run(s.ctx, {});
+    });
     assert.is((e as { code: string }).code, 'E_CONFIG');
     assert.match((e as Error).message, /no scripted responses/);
     const [row] = await s.ledger.entries({ runId: 'run-test' });
@@ -220,11 +221,11 @@ test('an empty fake script ends the step with E_CONFIG; callRole reports it for 
 test('with.output that contradicts the role mode is E_CONFIG naming role and step', async () => {
   const s = await setup({ task: { fake: { responses: [{ text: DIFF }] } } });
   try {
-    await routeStep.run(s.ctx, {});
-    await budgetStep.run(s.ctx, {});
-    await proposeStep.run(s.ctx, { output: 'diagnosis' });
-    assert.unreachable();
-  } catch (e) {
+    const e = await rejection(async () => {
+      await routeStep.run(s.ctx, {});
+      await budgetStep.run(s.ctx, {});
+      await proposeStep.run(s.ctx, { output: 'diagnosis' });
+    });
     assert.is((e as { code: string }).code, 'E_CONFIG');
     assert.match((e as Error).message, /general_builder/);
     assert.match((e as Error).message, /step 'propose'/);

@@ -9,6 +9,8 @@ import { isPipeError } from '../../src/errors.js';
 import type { Policy } from '../../src/types/generated/index.js';
 import { defaultPolicy, makeCtx, makeTask, type TestCtx } from '../routing/ctx.js';
 import { ROOT, cleanup, gitIn, makeRepo, tempDir } from '../helpers/repo.js';
+import { rejection } from '../helpers/throws.js';
+import { newAttempt } from '../../src/runner/context.js';
 
 const dirs: string[] = [];
 test.after(() => cleanup(...dirs));
@@ -37,7 +39,7 @@ function ctxFor(repo: string, policy: Policy, validators: string[]): TestCtx {
 
 function nextAttempt(ctx: TestCtx): void {
   const n = ctx.work.attempts.length + 1;
-  ctx.work.attempts.push({ attempt: n, costUsd: 0, filesTouched: [], diffBytes: 0, linesAdded: 0, linesRemoved: 0, failures: [], passedValidators: [], failedValidators: [] });
+  ctx.work.attempts.push(newAttempt(n));
   ctx.attempt = n;
 }
 
@@ -83,10 +85,8 @@ test('failing pytest: failures recorded, verdict first, convergence.json and eve
 test('with.validators overrides the task; an unknown name is E_CONFIG naming the defined ones', async () => {
   const repo = pythonRepo();
   const ctx = ctxFor(repo, policyWith({}), ['pytest']);
-  try {
-    await step.run(ctx, { validators: ['pytset'] });
-    assert.unreachable('should throw');
-  } catch (err) {
+  {
+    const err = await rejection(() => step.run(ctx, { validators: ['pytset'] }), 'should throw');
     assert.ok(isPipeError(err));
     assert.is((err as { code: string }).code, 'E_CONFIG');
     assert.match((err as Error).message, /unknown validator 'pytset'; the policy defines: eslint, mypy, npm-test, pytest, ruff, tsc/);

@@ -10,6 +10,8 @@ import { resolveValidatorSpecs, maxParallel } from '../../src/validation/specs.j
 import { isPipeError } from '../../src/errors.js';
 import type { Policy } from '../../src/types/generated/index.js';
 import { makeRepo, tempDir, cleanup, gitIn, ROOT, testWithTool } from '../helpers/repo.js';
+import { thrown } from '../helpers/throws.js';
+import { isProcessAlive } from '../../src/records/process-alive.js';
 
 // Real mypy (Debian's package); skipped by name where it is not installed.
 const testWithMypy = testWithTool(test, 'mypy');
@@ -109,7 +111,7 @@ test('fail-fast skips what has not started and cancels what is running', async (
     // The long one was started and is gone when the run returns: cancelled, not waited for.
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8'));
-      assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the long validator still runs');
+      assert.not.ok(isProcessAlive(pid), 'the long validator still runs');
     }
     assert.equal(out.map((o) => [o.name, o.status]), [['long', 'skipped'], ['later', 'skipped'], ['bad', 'failed']]);
     assert.match(out[0].note ?? '', /fail-fast/);
@@ -124,10 +126,8 @@ test('fail-fast skips what has not started and cancels what is running', async (
 test('unknown names, executables off the allowlist, credential env and escaping cwd are configuration errors', () => {
   const p = policy({ ok: sleeper(0), curl: { argv: ['curl', 'http://x'] }, leaky: { argv: ['python3'], env: { GITHUB_TOKEN: 'x' } }, out: { argv: ['python3'], cwd: '../..' } });
   const expectConfig = (names: string[], re: RegExp) => {
-    try {
-      resolveValidatorSpecs(p, names, '/tmp/repo');
-      assert.unreachable('should throw');
-    } catch (err) {
+    {
+      const err = thrown(() => resolveValidatorSpecs(p, names, '/tmp/repo'), 'should throw');
       assert.ok(isPipeError(err));
       assert.is((err as { code: string }).code, 'E_CONFIG');
       assert.match((err as Error).message, re);

@@ -3,8 +3,10 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, posix, relative, sep } from 'node:path';
 import type { Failure } from '../../validation/types.js';
+import type { Validator } from '../../types/generated/index.js';
 
-export type ParserName = 'ruff' | 'mypy' | 'pytest' | 'unittest' | 'tsc' | 'eslint' | 'exit-code';
+/** A parser's name: the enum of the policy schema's `parser:` (the PARSERS table in ./index.ts must cover it). */
+export type ParserName = NonNullable<Validator['parser']>;
 
 export interface ParseInput {
   /** The validator's name in the policy; stamped on every failure. */

@@ -203,6 +203,10 @@ export interface FakeResponse {
    */
   tier?: string;
   /**
+   * Milliseconds the fake waits before answering, as a slow model would (crash and progress tests).
+   */
+  delay_ms?: number;
+  /**
    * Extension key: ignored by pipe.
    *
    * This interface was referenced by `FakeResponse`'s JSON-Schema definition
@@ -221,5 +225,6 @@ export interface FakeResponse {
     | 'bad_request'
     | 'auth'
     | 'server_error'
+    | number
     | undefined;
 }

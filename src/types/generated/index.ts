@@ -1,7 +1,7 @@
 /* Generated from schemas/ by scripts/gen-types.mjs — do not edit by hand; run `npm run gen:types`. */
 export type { Config, FakeScript, FakeResponse } from './config.js';
 export type { OnFail, Pipeline, Input, Step } from './pipeline.js';
-export type { Effort, Tier, AnswerFormat, RoleName, Policy, Role, TierPreference, RoleAnswers, RoutingRule, Pricing, Price, Budget, Limits, TierPolicy, Safety, Validator, Validation, Convergence, Escalation, Answers } from './policy.js';
+export type { Effort, Tier, AnswerFormat, RoleName, Policy, Role, TierPreference, RoleAnswers, RoutingRule, Pricing, Price, Budget, Limits, TierPolicy, Safety, Validator, Validation, Convergence, Escalation, Answers, Batch } from './policy.js';
 export type { Edit, Path, Proposal, Replace, Create, Overwrite, Delete } from './proposal.js';
 export type { ApplyWith } from './steps-apply.with.js';
 export type { BudgetWith } from './steps-budget.with.js';

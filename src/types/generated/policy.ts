@@ -69,6 +69,7 @@ export interface Policy {
   convergence?: Convergence;
   escalation?: Escalation;
   answers?: Answers;
+  batch?: Batch;
   /**
    * Extension key: ignored by pipe.
    *
@@ -98,6 +99,7 @@ export interface Policy {
     | Convergence
     | Escalation
     | Answers
+    | Batch
     | undefined;
 }
 /**
@@ -763,5 +765,35 @@ export interface Answers {
          */
         [k: string]: boolean;
       }
+    | undefined;
+}
+/**
+ * Settings for `pipe batch` (many tasks at once, each in its own git worktree).
+ */
+export interface Batch {
+  /**
+   * How many tasks run at once (default: the number of CPU cores). --jobs overrides it.
+   */
+  jobs?: number;
+  /**
+   * Most one batch may spend, checked atomically in the ledger with the project, role and task limits. --max-cost overrides it.
+   */
+  max_cost_usd?: number;
+  /**
+   * Prefix of the branch a successful task's commit lands on: <prefix><batch-id>/<task-id>.
+   */
+  branch_prefix?: string;
+  /**
+   * Extension key: ignored by pipe.
+   *
+   * This interface was referenced by `Batch`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | number
+    | string
     | undefined;
 }
