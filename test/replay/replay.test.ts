@@ -132,14 +132,14 @@ test('records written before format 2 are listed as not replayable, with the rea
   }
 });
 
-test('CLI: --json is one document and exit 0; --fail-on-change exits 1 with a Markdown table; show --documents', () => {
-  const same = runCli(['replay', '--last', '2', '--json'], { cwd: repo });
-  assert.is(same.code, 0, same.stderr);
-  const doc = JSON.parse(same.stdout);
-  assert.is(doc.totals.same, 2);
+test('CLI: --json is one document and exit 0 whatever changed; --fail-on-change exits 1 with a Markdown table; show --documents', () => {
+  const forbid = policyFile(scratch, 'forbid-cli.yaml', 'safety:\n  forbidden_paths: ["src/slugify/**"]\n');
+  const ran = runCli(['replay', '--last', '2', '--policy', forbid, '--json'], { cwd: repo });
+  assert.is(ran.code, 0, ran.stderr);
+  const doc = JSON.parse(ran.stdout);
+  assert.is(doc.totals.changed, 2);
   assert.is(doc.exit_code, 0);
 
-  const forbid = policyFile(scratch, 'forbid-cli.yaml', 'safety:\n  forbidden_paths: ["src/slugify/**"]\n');
   const changed = runCli(['replay', '--last', '2', '--policy', forbid, '--format', 'markdown', '--fail-on-change'], { cwd: repo });
   assert.is(changed.code, 1, changed.stderr);
   assert.match(changed.stdout, /^### pipe replay/);
