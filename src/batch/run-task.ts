@@ -82,7 +82,7 @@ export async function runBatchTask(ctx: TaskRunContext, session: Session, record
     ctx.save();
     // As `pipe run` does: the validators on the unchanged tree (here the worktree at the batch's commit) first.
     const progress = ctx.progress.forTask(record.task_id);
-    const baseline = await prepareBaseline({ ...session, repo: worktree }, { note: (line) => progress.note(line.trim()), signal: ctx.signal });
+    const baseline = await prepareBaseline({ ...session, repo: worktree }, { enabled: journal.settings.baseline ?? undefined, note: (line) => progress.note(line.trim()), signal: ctx.signal });
     ensurePipeIgnored(journal.repo);
     outcome = await executeRun({
       ...runOptionsFor(session),

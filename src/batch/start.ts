@@ -27,6 +27,7 @@ export interface BatchFlags {
   branchPrefix?: string;
   resume?: string;
   batchId?: string;
+  baseline?: boolean;
 }
 
 export interface PreparedBatch {
@@ -80,6 +81,7 @@ function settingsFrom(flags: BatchFlags, session: Session): BatchSettings {
     pipeline: flags.pipeline ?? null,
     // Absolute, so --resume from another folder merges the same files.
     policy_files: (flags.policy ?? []).map((p) => flagPath(p, session.repo)),
+    baseline: flags.baseline ?? null,
   };
 }
 
@@ -143,6 +145,7 @@ async function prepareResume(exec: Exec, flags: BatchFlags, repo: string): Promi
   }
   if (flags.jobs !== undefined) s.jobs = flags.jobs;
   if (flags.maxCost !== undefined) s.max_cost_usd = flags.maxCost;
+  if (flags.baseline !== undefined) s.baseline = flags.baseline;
   return { journal, sessions: new Map(sessions.map((x) => [x.task.id, x])), resume: true };
 }
 

@@ -51,6 +51,8 @@ export interface BatchSettings {
   provider: string | null;
   pipeline: string | null;
   policy_files: string[];
+  /** --baseline / --no-baseline (null: policy validation.baseline). */
+  baseline?: boolean | null;
 }
 
 export interface BatchJournal {

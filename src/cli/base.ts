@@ -65,13 +65,18 @@ export abstract class PipeCommand extends Command {
     return redactValue(result);
   }
 
+  /** Top-level fields a command adds to its error document (e.g. `pipe run`'s status and exit_code). */
+  protected errorFields(_pe: PipeError): Record<string, unknown> {
+    return {};
+  }
+
   protected override async catch(err: Error & { exitCode?: number }): Promise<void> {
     // oclif's help and version exits are not errors.
     const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
     if (oclifExit === 0) return;
     const pe = toPipeError(err);
     process.exitCode = pe.exitCode;
-    if (this.jsonEnabled()) this.logJson(errorJson(pe));
+    if (this.jsonEnabled()) this.logJson({ ...redactValue(this.errorFields(pe)), ...errorJson(pe) });
     else process.stderr.write(`${renderError(pe)}\n`);
   }
 }

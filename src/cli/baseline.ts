@@ -30,6 +30,7 @@ export async function prepareBaseline(session: Session, options: { enabled?: boo
     policy: session.policy,
     mode,
     targets: session.task.targets ?? [],
+    sandbox: session.sandbox,
     signal: options.signal,
     onResult: (o) => options.note(`  baseline ${o.name}: ${o.status}${o.failures.length ? ` (${o.failures.length} failure${o.failures.length === 1 ? '' : 's'})` : ''} in ${o.durationMs} ms`),
   });

@@ -1,38 +1,44 @@
-// `pipe init` runs the task's validators once on the unchanged tree and says how each
-// went, with the first real error line, so a broken environment shows up before any run.
-// One small function, so it can move to the baseline module when that lands.
+// `pipe init` runs the task's validators once on the unchanged tree (the baseline module,
+// so the result is cached for the first run on the same tree) and says how each went,
+// with the real error line and, for an environment that cannot test, what to fix.
 import type { Exec } from '../exec/run.js';
-import { runValidators } from '../validation/run.js';
-import { maxParallel, resolveValidatorSpecs } from '../validation/specs.js';
+import { runBaseline } from '../validation/baseline/index.js';
 import type { Policy } from '../types/generated/index.js';
 
 export interface InitBaselineResult {
   name: string;
   status: 'passed' | 'failed' | 'skipped';
   failures: number;
-  /** The first failure's message, cut to one line. */
+  /** The environment problem's error line, else the first failure's message, cut to one line. */
   first_error: string | null;
+  /** Set when the validators cannot test here (the run would stop, exit 2): what to do. */
+  fix: string | null;
   duration_ms: number;
 }
 
-export async function runInitBaseline(repo: string, policy: Policy, names: string[], exec: Exec): Promise<InitBaselineResult[]> {
-  if (!names.length) return [];
-  const specs = resolveValidatorSpecs(policy, names, repo);
-  const outcomes = await runValidators({
-    repo,
-    exec,
-    specs,
-    allowedExecutables: policy.safety?.allowed_executables ?? [],
-    maxParallel: maxParallel(policy),
-    failFast: false,
-  });
-  return outcomes.map((o) => ({
-    name: o.name,
-    status: o.status,
-    failures: o.failures.length,
-    first_error: o.failures[0] ? firstLine(o.failures[0].message) : o.note,
-    duration_ms: Math.round(o.durationMs),
-  }));
+export interface InitBaseline {
+  validators: InitBaselineResult[];
+  /** The package under test imported from outside the repository, and the like. */
+  warnings: string[];
+}
+
+export async function runInitBaseline(repo: string, policy: Policy, names: string[], exec: Exec): Promise<InitBaseline> {
+  if (!names.length) return { validators: [], warnings: [] };
+  const report = await runBaseline({ repoRoot: repo, validators: names, policy, mode: 'always', exec });
+  return {
+    validators: report.validators.map((v) => {
+      const problem = report.problems.find((p) => p.validator === v.name);
+      return {
+        name: v.name,
+        status: v.status,
+        failures: v.failures.length,
+        first_error: problem ? firstLine(problem.line) : v.failures[0] ? firstLine(v.failures[0].message) : v.note,
+        fix: problem?.fix ?? null,
+        duration_ms: Math.round(v.duration_ms),
+      };
+    }),
+    warnings: report.warnings,
+  };
 }
 
 const ERROR_LINE = /\b\w*Error\b|\berror\b|ERR!|✖|\bFAIL(ED)?\b|No module named|not found|cannot find/i;

@@ -25,12 +25,11 @@ function validatorYaml(v: ValidatorPlan): string {
     `    timeout_s: ${v.timeout_s}`,
     `    parser: ${v.parser}`,
     ...(v.cwd !== '.' ? [`    cwd: ${q(v.cwd)}`] : []),
-    ...(Object.keys(v.env).length ? [`    # the repository's own code first on the import path, not an installed copy`, `    env: { ${Object.entries(v.env).map(([k, val]) => `${k}: ${q(val)}`).join(', ')} }`] : []),
     `    cost: ${v.cost}`,
   ].join('\n');
 }
 
-export function policyYaml(name: string, profile: ProjectProfile, validators: ValidatorPlan[]): string {
+export function policyYaml(name: string, profile: ProjectProfile, validators: ValidatorPlan[], pythonPath: string[] = []): string {
   const found = profile.projects.map((p) => `#   ${p.dir || '.'}: ${p.evidence.join('; ')}`);
   return `apiVersion: pipe/v1
 kind: Policy
@@ -50,7 +49,11 @@ safety:
   # Files you have changed but not committed are left out of what a patch may touch.
   allow_dirty_files: false
   max_files_per_patch: 20
-${validators.length ? `validators:\n${validators.map(validatorYaml).join('\n')}\n` : ''}`;
+${validators.length ? `validators:\n${validators.map(validatorYaml).join('\n')}\n` : ''}${
+    pythonPath.length
+      ? `validation:\n  # The repository's own packages first on PYTHONPATH for every validator, not an installed copy.\n  python_path: [${pythonPath.map(q).join(', ')}]\n`
+      : ''
+  }`;
 }
 
 export function exampleTaskYaml(globs: ExampleGlobs, validators: string[], left: { name: string; why: string }[]): string {

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { PipeCommand } from '../cli/base.js';
 import { PipeError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
+import { baselineFlag } from '../cli/baseline.js';
 import { recoverRuns } from '../patch/workspace.js';
 import { runBatch } from '../batch/batch.js';
 import { batchDir } from '../batch/journal.js';
@@ -36,6 +37,7 @@ export default class Batch extends PipeCommand {
     'branch-prefix': Flags.string({ description: 'prefix of result branches (default: policy batch.branch_prefix, else pipe/)' }),
     resume: Flags.string({ description: 'run what the named batch did not finish (after a crash, an interrupt or a spent budget)' }),
     'batch-id': Flags.string({ description: 'name the batch (default: batch-<time>-<random>); several machines passing one id share its max-cost in one ledger' }),
+    ...baselineFlag,
     quiet: Flags.boolean({ char: 'q', description: 'no progress lines, only the summary' }),
     verbose: Flags.boolean({ char: 'v', description: 'a line for every step of every task (not on a TTY)' }),
   };
@@ -57,6 +59,7 @@ export default class Batch extends PipeCommand {
       branchPrefix: flags['branch-prefix'],
       resume: flags.resume,
       batchId: flags['batch-id'],
+      baseline: flags.baseline,
     });
     const { journal } = prepared;
     // Runs and batches killed with SIGKILL: restore their trees and remove their worktrees first.

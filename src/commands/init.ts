@@ -4,11 +4,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
 import { findRepoRoot } from '../cli/session.js';
 import { PIPE_GITIGNORE, configYaml, exampleTaskYaml, policyYaml } from '../cli/init-templates.js';
-import { runInitBaseline, type InitBaselineResult } from '../cli/init-baseline.js';
+import { runInitBaseline, type InitBaseline } from '../cli/init-baseline.js';
 import { PipeError } from '../errors.js';
 import { resolveExecutable, runCommand } from '../exec/run.js';
 import { configPolicyFiles, loadConfig, loadPolicies } from '../dsl/documents.js';
-import { detectProject, exampleGlobs, repoFiles, validatorsFor, type ValidatorPlan } from '../project/index.js';
+import { detectProject, exampleGlobs, pythonPathFor, repoFiles, validatorsFor, type ValidatorPlan } from '../project/index.js';
 
 export interface InitResult {
   repo: string;
@@ -18,7 +18,8 @@ export interface InitResult {
   validators_left_out: { name: string; why: string }[];
   allowed_files: string[];
   notes: string[];
-  baseline: InitBaselineResult[] | null;
+  python_path: string[];
+  baseline: InitBaseline | null;
   written: string[];
 }
 
@@ -52,11 +53,12 @@ export default class Init extends PipeCommand {
     // The example task must fit one call under the default limits, or plan would block it.
     const defaults = (await loadPolicies([], { useDefault: true, baseDir: repo })).policy;
     const globs = exampleGlobs(pf, profile, defaults.limits?.max_context_chars_per_call ?? 128000);
+    const pythonPath = pythonPathFor(profile);
     const left = plans.map((v) => ({ name: v.name, why: cannotRun(repo, v, process.env) })).filter((l): l is { name: string; why: string } => l.why !== null);
     const runnable = plans.filter((v) => !left.some((l) => l.name === v.name)).map((v) => v.name);
     const files: Record<string, string> = {
       '.pipe/config.yaml': configYaml(),
-      '.pipe/policy.yaml': policyYaml(basename(repo), profile, plans),
+      '.pipe/policy.yaml': policyYaml(basename(repo), profile, plans, pythonPath),
       '.pipe/.gitignore': PIPE_GITIGNORE,
       'tasks/example.yaml': exampleTaskYaml(globs, runnable, left),
     };
@@ -89,6 +91,7 @@ export default class Init extends PipeCommand {
       validators: runnable,
       validators_left_out: left,
       allowed_files: globs.allowed,
+      python_path: pythonPath,
       notes: [...profile.notes, ...(globs.note ? [globs.note] : [])],
       baseline,
       written: Object.keys(files),
@@ -96,19 +99,21 @@ export default class Init extends PipeCommand {
   }
 
   /** The written policy, merged as a run would merge it, then one run of the task's validators. */
-  private async baseline(repo: string, names: string[]): Promise<InitBaselineResult[]> {
-    if (!names.length) return [];
+  private async baseline(repo: string, names: string[]): Promise<InitBaseline> {
+    if (!names.length) return { validators: [], warnings: [] };
     const { config } = await loadConfig(repo);
     const { policy } = await loadPolicies(configPolicyFiles(config, repo), { useDefault: config.use_default_policy ?? true, baseDir: repo });
     this.say(`baseline: running ${names.join(', ')} once on the unchanged tree...`);
-    const results = await runInitBaseline(repo, policy, names, runCommand);
-    for (const r of results) {
+    const result = await runInitBaseline(repo, policy, names, runCommand);
+    for (const r of result.validators) {
       const head = `  ${r.name}: ${r.status}${r.failures ? ` (${r.failures} failure${r.failures === 1 ? '' : 's'})` : ''} in ${r.duration_ms} ms`;
       this.say(r.status === 'passed' ? head : `${head}${r.first_error ? ` — ${r.first_error}` : ''}`);
+      if (r.fix) this.say(`    this environment cannot test: ${r.fix} (pipe run stops before any call until it can)`);
     }
-    if (results.some((r) => r.status !== 'passed')) {
-      this.say('  these failures exist before any change: fix the environment (or the tests) first, or a run will be judged against them');
+    for (const w of result.warnings) this.say(`  warning: ${w}`);
+    if (result.validators.some((r) => r.status === 'failed' && !r.fix)) {
+      this.say('  these failures exist before any change: a run is judged against them (a fix must not add failures; see docs/validation.md)');
     }
-    return results;
+    return result;
   }
 }

@@ -13,7 +13,7 @@ import { allAllowedDirty, allDirtyError, checkBeforeCall, noCommitError } from '
 export default class Plan extends PipeCommand {
   static override summary = 'Show what a run would do, without calling a model or writing to the repo.';
   static override description =
-    'The dry run, printed: the merged pipeline, the route (role, model, tier, effort and the rule that matched), the context files, the token and cost projection and the budget headroom, and the baseline: the task\'s validators on the unchanged tree (run now, or cached for this tree).';
+    'The dry run, printed: the merged pipeline, the route (role, model, tier, effort and the rule that matched), the context files, the token and cost projection and the budget headroom, the sandbox validators run in (its rules and each validator\'s overrides), and the baseline: the task\'s validators on the unchanged tree (run now, or cached for this tree).';
   static override examples = ['<%= config.bin %> plan tasks/fix-slug.yaml', '<%= config.bin %> plan tasks/fix-slug.yaml --show-policy --json'];
   static override args = taskArgs;
   static override flags = {
@@ -27,7 +27,8 @@ export default class Plan extends PipeCommand {
     const session = await openSession({ task: args.task, repo: flags.repo, pipeline: flags.pipeline, policy: flags.policy, provider: flags.provider });
     const userWork = await checkBeforeCall(session, runCommand, { strict: false });
     const stop = !userWork.hasCommit ? noCommitError(session.repo) : allAllowedDirty(userWork) ? allDirtyError(userWork) : null;
-    const baseline = await prepareBaseline(session, { enabled: flags.baseline, readOnly: true, note: () => undefined });
+    // A run that would stop before the call (no commit, every allowed file dirty) would not reach the baseline either.
+    const baseline = await prepareBaseline(session, { enabled: flags.baseline && stop === null, readOnly: true, note: () => undefined });
     const cli = createCliServices(session, { json: true, quiet: true, verbose: false });
     let outcome;
     try {

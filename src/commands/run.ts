@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { taskArgs, taskFlags } from '../cli/task-flags.js';
 import { PipeCommand } from '../cli/base.js';
+import type { PipeError } from '../errors.js';
 import { openSession, runOptionsFor } from '../cli/session.js';
 import { createCliServices } from '../cli/run-services.js';
 import { baselineFlag, prepareBaseline } from '../cli/baseline.js';
@@ -47,6 +48,15 @@ export default class Run extends PipeCommand {
     quiet: Flags.boolean({ char: 'q', description: 'no progress lines, only the result' }),
     verbose: Flags.boolean({ char: 'v', description: 'more detail in progress lines' }),
   };
+
+  /**
+   * A run stopped before any call (a budget or limit, exit 3; the user's work in the way,
+   * exit 5) still answers with a run status, beside the error, so scripts read one field.
+   */
+  protected override errorFields(pe: PipeError): Record<string, unknown> {
+    const status = pe.exitCode === 3 ? 'blocked' : pe.exitCode === 5 ? 'refused' : null;
+    return { ...(status ? { status } : {}), exit_code: pe.exitCode };
+  }
 
   async run(): Promise<RunResultJson> {
     const { args, flags } = await this.parse(Run);

@@ -13,9 +13,12 @@ export interface ProjectFiles {
   read(path: string): string | null;
 }
 
-/** Files of the repository on disk, as git lists them. */
+/** Folders that are never the project's own code, even when nothing ignores them. */
+const NOT_PROJECT = /(^|\/)(node_modules|site-packages|\.venv|venv|\.tox|\.nox|__pycache__|\.git)\//;
+
+/** Files of the repository on disk, as git lists them, without virtualenvs and installed packages. */
 export async function repoFiles(exec: Exec, repo: string): Promise<ProjectFiles> {
-  const files = await listRepoFiles(exec, repo);
+  const files = (await listRepoFiles(exec, repo)).filter((f) => !NOT_PROJECT.test(f));
   return {
     files,
     read(path) {

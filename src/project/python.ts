@@ -160,7 +160,7 @@ function chooseRunner(r: Reader, py: TomlTable | null, tests: string[]): { runne
   const depFiles = ['pyproject.toml', 'setup.cfg', 'setup.py', 'tox.ini', 'noxfile.py', 'Pipfile', ...r.files.filter((f) => /^requirements[^/]*\.(txt|in)$/.test(f))];
   const dep = depFiles.find((f) => /\bpytest\b/.test(r.read(f) ?? ''));
   if (dep) return { runner: 'pytest', evidence: `pytest named in ${dep}` };
-  const testFiles = r.files.filter((f) => f.endsWith('.py') && (TEST_FILE.test(f) || tests.some((t) => f.startsWith(`${t}/`))));
+  const testFiles = r.files.filter((f) => f.endsWith('.py') && !/(^|\/)fixtures\//.test(f) && (TEST_FILE.test(f) || tests.some((t) => f.startsWith(`${t}/`))));
   const unittestFile = testFiles.find((f) => /\bunittest\.TestCase\b|^\s*(import unittest\b|from unittest import)/m.test(r.read(f) ?? ''));
   if (unittestFile) return { runner: 'unittest', evidence: `no pytest configuration or dependency, and ${unittestFile} uses unittest` };
   if (testFiles.some((f) => TEST_FILE.test(f))) return { runner: 'pytest', evidence: 'test_*.py files with plain test functions' };
@@ -192,6 +192,8 @@ export function detectPython(pf: ProjectFiles, dir: string, notes: string[] = []
   const { table: py, error } = readToml(r.read('pyproject.toml'));
   if (error) notes.push(`${under(dir, 'pyproject.toml')} could not be read (${error}); its settings were ignored`);
   const found = (py && fromPyproject(r, py)) ?? fromSetupCfg(r) ?? fromSetupPy(r) ?? discovered(r);
+  // Without project files, stray .py files (fixtures, scripts in a Node project) are no Python project.
+  if (!marker && !found) return null;
   const tests = testRoots(r, py);
   const runner = chooseRunner(r, py, tests.roots);
   const checks = checkers(r, py);

@@ -14,8 +14,6 @@ export interface ValidatorPlan {
   cwd: string;
   timeout_s: number;
   cost: 'cheap' | 'normal' | 'expensive';
-  /** Python: the project's import roots first on PYTHONPATH (relative to cwd), so its own code is what gets tested. */
-  env: Record<string, string>;
   /** A tool `npx --no-install` runs: it must be in the project's node_modules/.bin. */
   nodeBin: string | null;
   isTest: boolean;
@@ -29,13 +27,7 @@ function unittestArgv(pf: ProjectFiles, p: DetectedProject): string[] {
   return ['python3', '-m', 'unittest', 'discover', '-s', start, ...(pf.files.includes(`${root}/__init__.py`) ? ['-t', '.'] : [])];
 }
 
-/** Import roots other than the project folder itself (src/, lib/), relative to it, for PYTHONPATH. */
-function pythonPath(p: DetectedProject): Record<string, string> {
-  const roots = p.importRoots.map((r) => (p.dir && r.startsWith(`${p.dir}/`) ? r.slice(p.dir.length + 1) : r)).filter((r) => r !== '.' && r !== p.dir);
-  return roots.length ? { PYTHONPATH: roots.join(':') } : {};
-}
-
-function plan(pf: ProjectFiles, p: DetectedProject, tool: TestRunner | Checker): Omit<ValidatorPlan, 'name' | 'cwd' | 'tool' | 'env'> {
+function plan(pf: ProjectFiles, p: DetectedProject, tool: TestRunner | Checker): Omit<ValidatorPlan, 'name' | 'cwd' | 'tool'> {
   const npx = (bin: string, args: string[]) => ({ argv: ['npx', '--no-install', bin, ...args], nodeBin: bin });
   switch (tool) {
     case 'pytest':
@@ -70,6 +62,11 @@ function plan(pf: ProjectFiles, p: DetectedProject, tool: TestRunner | Checker):
   }
 }
 
+/** The Python import roots of every project (repo-relative, '.' for the root), for `validation.python_path`. */
+export function pythonPathFor(profile: ProjectProfile): string[] {
+  return [...new Set(profile.projects.filter((p) => p.language === 'python').flatMap((p) => p.importRoots))];
+}
+
 export function validatorsFor(pf: ProjectFiles, profile: ProjectProfile): ValidatorPlan[] {
   const several = profile.projects.length > 1;
   const out: ValidatorPlan[] = [];
@@ -79,8 +76,7 @@ export function validatorsFor(pf: ProjectFiles, profile: ProjectProfile): Valida
       const suffix = several && p.dir ? `-${p.dir.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}` : '';
       const name = `${tool}${suffix}`;
       if (out.some((v) => v.name === name)) continue;
-      const env = p.language === 'python' && (tool === 'pytest' || tool === 'unittest' || tool === 'mypy') ? pythonPath(p) : {};
-      out.push({ name, tool, cwd: p.dir || '.', env, ...plan(pf, p, tool) });
+      out.push({ name, tool, cwd: p.dir || '.', ...plan(pf, p, tool) });
     }
   }
   return out;

@@ -8,9 +8,8 @@ import { SCHEMAS_DIR } from '../paths.js';
 import { judgeAttempt, stopsRetries, thresholdsFrom } from '../convergence/verdict.js';
 import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
-import { planValidatorSandbox } from '../validation/sandbox.js';
-import { runCommand } from '../exec/run.js';
-import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import { decideSandbox, sandboxForSpecs } from '../validation/sandbox.js';
+import type { SandboxChoice } from '../exec/sandbox/index.js';
 import { snapshotTracked } from '../validation/tracked-files.js';
 import { type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
 import { isGatedPatch } from '../patch/types.js';
@@ -33,14 +32,14 @@ async function builtinsFor(ctx: StepContext, names: readonly string[]): Promise<
   // Nothing applied, nothing to re-check.
   if (!wanted || ctx.work.filesChanged.length === 0) return [];
   // Taken before any validator starts; patch-safety compares after all of them finished.
-  const trackedBefore = await snapshotTracked(ctx.services.exec, ctx.repo);
+  // null when it cannot be taken: patch-safety then fails closed.
+  const trackedBefore = await snapshotTracked(ctx.services.exec, ctx.repo).catch(() => null);
   return [patchSafetyValidator({ repo: ctx.repo, exec: ctx.services.exec, policy: ctx.policy, task: ctx.task, filesChanged: [...ctx.work.filesChanged], trackedBefore })];
 }
 
 /** The run's sandbox; a context built without the service (embedding, tests) decides from the policy. */
 function sandboxOf(ctx: StepContext): Promise<SandboxChoice> {
-  if (ctx.services.sandbox) return ctx.services.sandbox();
-  return chooseSandbox((ctx.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+  return ctx.services.sandbox ? ctx.services.sandbox() : decideSandbox(ctx.policy);
 }
 
 /** The digest of the canonical diff this attempt applied, or null when nothing is applied. */
@@ -94,7 +93,7 @@ export const step: StepModule<ValidateWith> = {
       exec: ctx.services.exec,
       specs,
       builtins: await builtinsFor(ctx, names),
-      sandboxFor: sandbox ? (spec) => planValidatorSandbox(sandbox, spec, ctx.repo, ctx.policy, process.env.HOME) : undefined,
+      sandboxFor: sandbox ? sandboxForSpecs(sandbox, ctx.repo, ctx.policy) : undefined,
       allowedExecutables: ctx.policy.safety?.allowed_executables ?? [],
       maxParallel: maxParallel(ctx.policy),
       failFast: args.fail_fast ?? ctx.policy.validation?.fail_fast ?? false,
@@ -134,7 +133,7 @@ export const step: StepModule<ValidateWith> = {
 
     const attempt = ctx.currentAttempt();
     // Each validator's whole (capped) output, for `pipe show --validators`.
-    for (const o of outcomes) if (o.argv.length) await ctx.services.records.writeText(validatorLogPath(attempt.attempt, o.name), formatValidatorLog({ ...o, exit_code: o.exitCode, timed_out: o.timedOut, duration_ms: o.durationMs, output_truncated: o.outputTruncated }));
+    for (const o of outcomes) if (o.argv.length) await ctx.services.records.writeText(validatorLogPath(attempt.attempt, o.name), formatValidatorLog({ ...o, exit_code: o.exitCode, timed_out: o.timedOut, duration_ms: o.durationMs, output_truncated: o.outputTruncated, sandbox: o.sandbox.reason ? `${o.sandbox.kind} (${o.sandbox.reason})` : o.sandbox.kind }));
 
     let failures: Failure[] = outcomes.flatMap((o) => o.failures);
     let judgement: BaselineJudgement | null = null;

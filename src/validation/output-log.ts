@@ -12,6 +12,8 @@ export interface LoggedRun {
   note: string | null;
   stdout: string;
   stderr: string;
+  /** The sandbox it ran in ('bwrap', 'none'…), when known. */
+  sandbox?: string;
 }
 
 /** Records-dir-relative path of one validator's log. */
@@ -24,5 +26,6 @@ export function formatValidatorLog(run: LoggedRun): string {
     `$ ${run.argv.join(' ')}`,
     `status ${run.status}; exit ${run.exit_code ?? '-'}${run.timed_out ? '; timed out' : ''}; ${run.duration_ms} ms${run.output_truncated ? '; output truncated at max_output_bytes' : ''}${run.note ? `; ${run.note}` : ''}`,
   ];
+  if (run.sandbox) head.push(`sandbox ${run.sandbox}`);
   return `${head.join('\n')}\n--- stdout ---\n${run.stdout}${run.stdout.endsWith('\n') || !run.stdout ? '' : '\n'}--- stderr ---\n${run.stderr}${run.stderr.endsWith('\n') || !run.stderr ? '' : '\n'}`;
 }

@@ -15,13 +15,14 @@ export interface TreeSafetyInput {
   policy: Policy;
   task: Task;
   filesChanged: string[];
-  /** Modified tracked files before the validators ran; compared with the tree after them. */
-  trackedBefore?: TrackedSnapshot;
+  /** Modified tracked files before the validators ran; compared with the tree after them (null: the snapshot failed). */
+  trackedBefore?: TrackedSnapshot | null;
 }
 
 /** Tracked files the validators changed: outside the patch, or a patched file changed again. */
 async function trackedFailures(input: TreeSafetyInput): Promise<Failure[]> {
-  if (!input.trackedBefore) return [];
+  if (input.trackedBefore === undefined) return [];
+  if (input.trackedBefore === null) throw new Error('the tracked files could not be listed before the validators ran');
   const changed = trackedChanges(input.trackedBefore, await snapshotTracked(input.exec, input.repo));
   const patched = new Set(input.filesChanged);
   return changed.map((path) => {

@@ -1,7 +1,8 @@
 // Which sandbox a validator runs in, with which rules: the run's choice (bwrap or none),
 // the policy's lists and the validator's overrides. Used by the validate step and by
 // `pipe plan`, so what the plan shows is what runs.
-import { describeRules, sandboxRulesFor, type ExecSandbox, type SandboxChoice, type SandboxRecord, type SandboxRules } from '../exec/sandbox/index.js';
+import { runCommand } from '../exec/run.js';
+import { chooseSandbox, describeRules, sandboxRulesFor, type ExecSandbox, type SandboxChoice, type SandboxMode, type SandboxRecord, type SandboxRules } from '../exec/sandbox/index.js';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Policy } from '../types/generated/index.js';
@@ -57,4 +58,14 @@ export function describeOverrides(spec: Pick<ValidatorSpec, 'sandbox'>): string[
   if (o.writable?.length) out.push(`writable: ${o.writable.join(', ')}`);
   if (o.readable?.length) out.push(`readable: ${o.readable.join(', ')}`);
   return out;
+}
+
+/** The policy's sandbox for this process (bwrap detection is cached; `required` without one throws E_CONFIG). */
+export function decideSandbox(policy: Policy): Promise<SandboxChoice> {
+  return chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+}
+
+/** `runValidators`' sandboxFor for a run: every validator of the repo in the chosen sandbox. */
+export function sandboxForSpecs(choice: SandboxChoice, repo: string, policy: Policy): (spec: ValidatorSpec) => ValidatorSandboxPlan {
+  return (spec) => planValidatorSandbox(choice, spec, repo, policy, process.env.HOME);
 }

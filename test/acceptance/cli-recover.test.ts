@@ -51,10 +51,14 @@ test('a succeeded run closes its journal: pipe recover and the next run leave it
     assert.is(readFileSync(join(repo, 'lib/total.py'), 'utf8'), fixed);
 
     // A later run starts by recovering crashed runs; the finished one is not among them.
-    // (Its own outcome does not matter here: the file is already fixed, so the patch no longer applies.)
+    // The fix it left is now uncommitted work in the only allowed file, so this run stops
+    // before any call (exit 5, refused) and leaves that work alone.
     const again = runCli(['run', 'work/total.yaml', '--json'], { cwd: repo });
-    assert.type((JSON.parse(again.stdout) as { status: string }).status, 'string');
-    assert.is(readdirSync(join(repo, '.pipe/runs')).length, 2);
+    const second = JSON.parse(again.stdout) as { status: string; error?: { code: string } };
+    assert.is(again.code, 5, again.stdout);
+    assert.is(second.status, 'refused');
+    assert.is(second.error?.code, 'E_DIRTY_FILES');
+    assert.equal(readdirSync(join(repo, '.pipe/runs')), [result.run_id]);
     assert.is(readFileSync(join(repo, 'lib/total.py'), 'utf8'), fixed);
   } finally {
     cleanup(repo);

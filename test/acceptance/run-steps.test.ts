@@ -63,7 +63,7 @@ test('validators run with credentials scrubbed from the environment, and no secr
   try {
     const dump = join(outDir, 'env.txt');
     writeFiles(repo, {
-      'env.yaml': `apiVersion: pipe/v1\nkind: Policy\nvalidators:\n  envdump:\n    argv: [python3, -c, "import os; open('${dump}', 'w').write(repr(dict(os.environ))); print(dict(os.environ))"]\n    timeout_s: 30\n    parser: exit-code\n`,
+      'env.yaml': `apiVersion: pipe/v1\nkind: Policy\nvalidators:\n  envdump:\n    argv: [python3, -c, "import os; open('${dump}', 'w').write(repr(dict(os.environ))); print(dict(os.environ))"]\n    timeout_s: 30\n    parser: exit-code\n    sandbox: { writable: ["${outDir}"] }\n`,
     });
     const task = writeTask(repo, [{ patch: RIGHT }], { validators: ['envdump'], maxAttempts: 1 });
     const secrets = { OPENAI_API_KEY: 'sk-proj-SCRUBME111', AWS_SECRET_ACCESS_KEY: 'awsSCRUBME222', GITHUB_TOKEN: 'ghp_SCRUBME333', MY_DB_PASSWORD: 'pwSCRUBME444' };

@@ -6,7 +6,7 @@
 // sandbox every one fails while the legitimate tests pass.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -188,6 +188,13 @@ function failuresOf(stdout: string): string {
   }
 }
 
+/** Every file's text under dir (records, validator logs, the baseline cache). */
+function allText(dir: string): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .map((e) => (e.isDirectory() ? allText(join(dir, e.name)) : e.isFile() ? readFileSync(join(dir, e.name), 'utf8') : ''))
+    .join('\n');
+}
+
 function runEnv(home: string): Record<string, string> {
   return { ...SECRETS, HOME: home };
 }
@@ -242,8 +249,7 @@ withBwrap('in the sandbox every probe fails, the legitimate tests pass, and the 
     assert.ok((pytest.sandbox_rules as string[]).some((l) => l.startsWith('network: none')), JSON.stringify(pytest.sandbox_rules));
     assert.ok((pytest.sandbox_rules as string[]).includes('hidden: ~/.ssh, ~/.aws'), JSON.stringify(pytest.sandbox_rules));
     // No planted secret anywhere in the run's records or output.
-    const recordFiles = (readdirSync(out.records_dir, { recursive: true }) as string[]).filter((f) => statSync(join(out.records_dir, f)).isFile());
-    const recordText = recordFiles.map((f) => readFileSync(join(out.records_dir, f), 'utf8')).join('\n') + r.stdout + r.stderr;
+    const recordText = allText(join(w.repo, '.pipe')) + r.stdout + r.stderr;
     for (const secret of [...Object.values(SECRETS), SSH_KEY, AWS_FILE]) assert.not.ok(recordText.includes(secret), `${secret} leaked into the records`);
   } finally {
     for (const pid of survivingSleepers()) process.kill(pid, 'SIGKILL');

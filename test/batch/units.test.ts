@@ -104,7 +104,7 @@ test('the TTY frame: a header with done / running / queued and spend, one line p
   });
   assert.equal(lines, [
     'batch batch-1 · 2/5 done · 2 running · 1 queued · spent $0.25 of $1.00',
-    '  fix-a · attempt 2 · validate · $0.0040',
+    '  fix-a · attempt 2 · validate · $0.004',
     '  fix-b · attempt 1 · starting · $0.00',
   ]);
   const narrow = renderFrame({ batchId: 'b', total: 1, done: 0, queued: 0, running: [{ taskId: 'x'.repeat(300), step: 's', attempt: 1, spentUsd: 0 }], spentUsd: 0, limitUsd: null }, 40);

@@ -114,6 +114,7 @@ test('recogniseDenials: network, loopback, read-only and hidden paths are named;
     ['hidden', '~/.ssh is hidden in the sandbox'],
   ]);
   assert.equal(recogniseDenials('AssertionError: assert 1 == 2\nFileNotFoundError: data.json', RULES), []);
+  assert.equal(recogniseDenials('bwrap: execvp /tmp/venv/bin/python: No such file or directory', RULES).map((d) => d.message), ['/tmp/venv/bin/python is under /tmp, which is private and empty in the sandbox']);
   assert.equal(recogniseDenials('OSError: Network is unreachable', { ...RULES, network: 'loopback' }), []);
 });
 

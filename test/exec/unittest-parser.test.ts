@@ -45,9 +45,27 @@ test('unittest: a passing run and an empty run give no failures', () => {
 
 test('unittest: real output of python3 -m unittest in a temp repository', () => {
   const repo = makeRepo({
-    'calc/__init__.py': 'def add(a, b):\n    return a - b\n',
+    'calc/__init__.py': 'def add(a, b):\n    return a - b\n\n\ndef lines(n):\n    return "\\n".join(str(i) for i in range(n))\n\n\ndef parse(s):\n    try:\n        return int(s)\n    except ValueError:\n        raise KeyError(s)\n',
     'tests/__init__.py': '',
-    'tests/test_calc.py': 'import unittest\nfrom calc import add\n\n\nclass AddTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n\n    def test_zero(self):\n        self.assertEqual(add(0, 0), 0)\n',
+    'tests/test_calc.py': [
+      'import unittest',
+      'from calc import add, lines, parse',
+      '',
+      '',
+      'class AddTest(unittest.TestCase):',
+      '    def test_add(self):',
+      '        self.assertEqual(add(2, 3), 5)',
+      '',
+      '    def test_zero(self):',
+      '        self.assertEqual(add(0, 0), 0)',
+      '',
+      '    def test_lines(self):',
+      '        self.assertEqual(lines(3), "0\\n1\\n3")',
+      '',
+      '    def test_parse(self):',
+      '        self.assertEqual(parse("x"), 1)',
+      '',
+    ].join('\n'),
   });
   try {
     let stderr = '';
@@ -57,7 +75,13 @@ test('unittest: real output of python3 -m unittest in a temp repository', () => 
       stderr = String((err as { stderr?: string }).stderr ?? '');
     }
     const failures = parse(stderr, repo);
-    assert.equal(failures.map((f) => [f.category, f.file, f.line, f.message]), [['test-failure', 'tests/test_calc.py', 7, 'tests.test_calc.AddTest.test_add: AssertionError: -1 != 5']]);
+    // The exception line, not the diff assertEqual prints under it; the test's own frame, also
+    // when the error is raised deeper in the code; the final exception of a chain.
+    assert.equal(failures.map((f) => [f.category, f.file, f.line, f.message]), [
+      ['test-error', 'tests/test_calc.py', 16, "tests.test_calc.AddTest.test_parse: KeyError: 'x'"],
+      ['test-failure', 'tests/test_calc.py', 7, 'tests.test_calc.AddTest.test_add: AssertionError: -1 != 5'],
+      ['test-failure', 'tests/test_calc.py', 13, "tests.test_calc.AddTest.test_lines: AssertionError: '0\\n1\\n2' != '0\\n1\\n3'"],
+    ]);
   } finally {
     cleanup(repo);
   }

@@ -2,7 +2,7 @@
 // and tests are, which runner, which checkers, and globs that match real files.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { detectProject, memoryFiles, taskGlobs, unmatchedGlobs, validatorsFor, type ProjectFiles } from '../../src/project/index.js';
+import { detectProject, exampleGlobs, memoryFiles, taskGlobs, unmatchedGlobs, validatorsFor, type ProjectFiles } from '../../src/project/index.js';
 
 function read(files: Record<string, string>) {
   const pf: ProjectFiles = memoryFiles(files);
@@ -144,6 +144,47 @@ test('a monorepo folder: one project per folder, validators named by folder and 
   assert.equal(profile.projects.map((p) => p.dir), ['services/api', 'web']);
   assert.equal(globs.allowed, ['services/api/src/api/**/*.py', 'services/api/tests/**/*.py', 'web/src/**/*.js', 'web/test/**/*.js']);
   assert.equal(validators.map((v) => [v.name, v.cwd]), [['pytest-services-api', 'services/api'], ['node-test-web', 'web']]);
+});
+
+test('an npm workspace root: the workspace folders are the projects; a single module at the top level is the code', () => {
+  const ws = read({
+    'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+    'packages/core/package.json': JSON.stringify({ name: 'core', main: 'index.js', scripts: { test: 'node --test' } }),
+    'packages/core/index.js': '',
+    'packages/core/test/index.test.js': '',
+    'packages/cli/package.json': JSON.stringify({ name: 'cli', bin: { cli: './bin/cli.js' }, devDependencies: { jest: '29' } }),
+    'packages/cli/bin/cli.js': '',
+  });
+  assert.equal(ws.profile.projects.map((p) => [p.dir, p.runner]), [['packages/cli', 'jest'], ['packages/core', 'node-test']]);
+  assert.equal(ws.globs.allowed, ['packages/cli/bin/**/*.js', 'packages/core/index.js', 'packages/core/test/**/*.js']);
+  const single = read({ 'pyproject.toml': '[project]\nname = "six"\n', 'six.py': '', 'setup.py': '', 'test_six.py': 'def test(): pass\n' });
+  assert.equal(single.p.sources, ['six.py']);
+  assert.is(single.p.runner, 'pytest');
+});
+
+test('the example task fits one call: everything, else the code without tests, else the first code files by name', () => {
+  const pf = memoryFiles({ 'pkg/__init__.py': '', 'pkg/a.py': 'a'.repeat(300), 'pkg/b.py': 'b'.repeat(300), 'tests/test_a.py': 't'.repeat(400), 'setup.py': 'setup()\n' });
+  const profile = detectProject(pf);
+  assert.equal(exampleGlobs(pf, profile, 2000), { ...taskGlobs(pf, profile), note: null });
+  const noTests = exampleGlobs(pf, profile, 1000);
+  assert.equal(noTests.allowed, ['pkg/**/*.py']);
+  assert.match(noTests.note ?? '', /tests are left out/);
+  const named = exampleGlobs(pf, profile, 500);
+  assert.equal(named.allowed, ['pkg/__init__.py', 'pkg/a.py']);
+  assert.equal(named.context, ['pkg/__init__.py', 'pkg/a.py', 'setup.py']);
+  assert.match(named.note ?? '', /names its first 2 files/);
+});
+
+test('a Node project with .py files only among its test fixtures is no Python project', () => {
+  const { profile } = read({
+    'package.json': JSON.stringify({ name: 'tool', bin: { tool: './bin/run.js' }, scripts: { test: 'node test/run.mjs' } }),
+    'bin/run.js': '',
+    'test/run.mjs': '',
+    'test/fixtures/py/tests/test_core.py': 'import unittest\n',
+    'test/fixtures/py/pkg/__init__.py': '',
+  });
+  assert.is(profile.kind, 'node');
+  assert.equal(profile.projects.map((p) => [p.language, p.runner]), [['node', 'npm-test']]);
 });
 
 test('nothing recognisable: one generic glob and a note', () => {

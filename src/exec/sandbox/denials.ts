@@ -25,7 +25,9 @@ export function recogniseDenials(output: string, rules: SandboxRules): Denial[] 
   };
   for (const line of output.split(/\r?\n/)) {
     if (!line.trim()) continue;
-    if (/^bwrap: /.test(line)) add('setup', 'the sandbox could not start', line);
+    const exec = /^bwrap: execvp (\/tmp\/\S+?):/.exec(line);
+    if (exec) add('setup', `${exec[1]} is under /tmp, which is private and empty in the sandbox`, line);
+    else if (/^bwrap: /.test(line)) add('setup', 'the sandbox could not start', line);
     if (rules.network === 'none' && NETWORK.test(line)) add('network', 'network is off in the sandbox', line);
     if (rules.network === 'none' && LOOPBACK.test(line)) add('loopback', "the host's loopback services are out of reach in the sandbox (network: none)", line);
     const mask = MISSING.test(line) ? rules.masks.find((m) => line.includes(m.path) || line.includes(displayPath(m.path, rules))) : undefined;
@@ -46,6 +48,8 @@ export function denialAdvice(denial: Denial): string {
     case 'hidden':
       return 'secrets under $HOME are hidden from validators (safety.sandbox_mask); list a path under the validator\'s `sandbox: { readable: [...] }` if it is not a secret';
     case 'setup':
-      return 'see the bwrap message; `pipe plan` shows the sandbox rules';
+      return /under \/tmp/.test(denial.message)
+        ? 'list the folder (a virtualenv, a toolchain) under the validator\'s `sandbox: { readable: [...] }`, or keep it outside /tmp'
+        : 'see the bwrap message; `pipe plan` shows the sandbox rules';
   }
 }

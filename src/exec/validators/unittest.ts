@@ -21,18 +21,31 @@ export function unittestId(name: string, where: string, subTest: string | undefi
   return subTest ? `${id} ${subTest}` : id;
 }
 
-/** The deepest traceback frame inside the repository (the test or the code under test). */
-function frameInRepo(block: string[], input: ParseInput): { file: string | null; line: number | null } {
-  let found: { file: string | null; line: number | null } = { file: null, line: null };
-  for (const l of block) {
+/** The last traceback of a block (after "During handling…", the final exception's). */
+function lastTraceback(block: string[]): string[] {
+  const start = block.map((l) => /^Traceback \(most recent call last\):/.test(l)).lastIndexOf(true);
+  return start < 0 ? block : block.slice(start + 1);
+}
+
+/**
+ * Where the failure is: the first frame inside the repository in the last traceback (the
+ * test method, for a failing test; the test module, for one that cannot be imported).
+ */
+function frameInRepo(traceback: string[], input: ParseInput): { file: string | null; line: number | null } {
+  for (const l of traceback) {
     const m = FILE_LINE.exec(l);
     if (!m) continue;
-    const abs = isAbsolute(m[1]);
-    const rel = abs ? relative(input.repo, m[1]) : m[1];
+    const rel = isAbsolute(m[1]) ? relative(input.repo, m[1]) : m[1];
     if (rel.startsWith('..') || isAbsolute(rel) || /(^|\/)(site-packages|dist-packages)\//.test(rel)) continue;
-    found = { file: toRepoPath(m[1], input), line: Number(m[2]) };
+    return { file: toRepoPath(m[1], input), line: Number(m[2]) };
   }
-  return found;
+  return { file: null, line: null };
+}
+
+/** The exception line: the first unindented line after the frames of the last traceback (not the diff lines assertEqual prints after it). */
+function exceptionLine(block: string[], traceback: string[]): string {
+  const line = traceback.find((l) => l.trim() && !/^\s/.test(l));
+  return (line ?? [...block].reverse().find((l) => l.trim() && !/^\s/.test(l)) ?? '').trim();
 }
 
 export const parseUnittest: OutputParser = (input) => {
@@ -49,9 +62,10 @@ export const parseUnittest: OutputParser = (input) => {
     for (; j < lines.length && !SEPARATOR.test(lines[j]); j++) block.push(lines[j]);
     const id = unittestId(name, where, subTest);
     const category = kind === 'FAIL' ? 'test-failure' : kind === 'UNEXPECTED SUCCESS' ? 'unexpected-success' : where.startsWith(FAILED_LOADER) ? 'collection-error' : 'test-error';
-    const errorLine = [...block].reverse().find((l) => l.trim() && !/^\s/.test(l)) ?? '';
-    const { file, line } = frameInRepo(block, input);
-    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, id), category, file, line, message: errorLine ? `${id}: ${errorLine.trim()}` : id });
+    const traceback = lastTraceback(block);
+    const errorLine = exceptionLine(block, traceback);
+    const { file, line } = frameInRepo(traceback, input);
+    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, id), category, file, line, message: errorLine ? `${id}: ${errorLine}` : id });
   }
   return failures;
 };

@@ -41,7 +41,7 @@ export async function workingTreeId(exec: Exec, repo: string): Promise<string | 
 }
 
 /** The cache key: format, tree, each validator's definition and the executable it resolves to, the targets. */
-export function baselineDigest(tree: string, specs: readonly ValidatorSpec[], targets: readonly string[], pathValue: string | undefined, repo: string): string {
+export function baselineDigest(tree: string, specs: readonly ValidatorSpec[], targets: readonly string[], pathValue: string | undefined, repo: string, sandboxKind = 'none'): string {
   const validators = specs.map((s) => ({
     name: s.name,
     argv: s.argv,
@@ -51,7 +51,9 @@ export function baselineDigest(tree: string, specs: readonly ValidatorSpec[], ta
     env: Object.entries(s.env).sort(([a], [b]) => (a < b ? -1 : 1)),
     timeout_ms: s.timeoutMs,
     max_output_bytes: s.maxOutputBytes,
+    sandbox: s.sandbox,
   }));
-  const key = JSON.stringify({ format: BASELINE_FORMAT, tree, validators, targets: [...targets].sort() });
+  // A result from another sandbox (or none) is not this one's baseline.
+  const key = JSON.stringify({ format: BASELINE_FORMAT, tree, validators, targets: [...targets].sort(), sandbox: sandboxKind });
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }

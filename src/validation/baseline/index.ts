@@ -17,6 +17,8 @@ import type { Policy } from '../../types/generated/index.js';
 import { runValidators, type ValidatorOutcome } from '../run.js';
 import { maxParallel, resolveValidatorSpecs } from '../specs.js';
 import { pythonImportRoots } from '../repo-env.js';
+import { decideSandbox, sandboxForSpecs } from '../sandbox.js';
+import type { SandboxChoice } from '../../exec/sandbox/index.js';
 import { readCachedBaseline, writeCachedBaseline } from './cache.js';
 import { baselineDigest, workingTreeId } from './digest.js';
 import { environmentProblems } from './environment.js';
@@ -46,6 +48,8 @@ export interface BaselineOptions {
   /** For the cache key: which executables bare names resolve to (default process.env.PATH). */
   pathValue?: string;
   now?: () => Date;
+  /** The sandbox the validators run in, as in the run's validate step (default: decided from the policy). */
+  sandbox?: SandboxChoice;
 }
 
 export function baselineMode(policy: Policy, override?: BaselineMode): BaselineMode {
@@ -85,7 +89,9 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRep
   const specs = resolveValidatorSpecs(options.policy, names, repo);
   const roots = pythonImportRoots(repo, options.policy);
   const tree = await workingTreeId(exec, repo);
-  const digest = tree ? baselineDigest(tree, specs, targets, options.pathValue ?? process.env.PATH, repo) : null;
+  // The same sandbox as the attempts, or the comparison would blame the patch for a denial.
+  const sandbox = specs.length ? options.sandbox ?? (await decideSandbox(options.policy)) : null;
+  const digest = tree ? baselineDigest(tree, specs, targets, options.pathValue ?? process.env.PATH, repo, sandbox?.kind ?? 'none') : null;
   if (mode === 'cached' && digest) {
     const hit = readCachedBaseline(repo, digest);
     if (hit) return hit;
@@ -100,6 +106,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRep
     failFast: false,
     signal: options.signal,
     onResult: options.onResult,
+    sandboxFor: sandbox ? sandboxForSpecs(sandbox, repo, options.policy) : undefined,
   });
   const validators = outcomes.map(snapshot);
   const problems = validators.flatMap((v) => environmentProblems(v, specs.find((s) => s.name === v.name)?.parser ?? 'exit-code', targets));
