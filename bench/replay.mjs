@@ -1,5 +1,5 @@
 // pipe replay without --validate over 100 recorded runs: two real runs of the
-// python-slugify example (wrong then right patch: 2 attempts; a stall escalated to a
+// python-slugify example (a fix in three attempts; a stall escalated to a
 // reviewer: 2 attempts + a reviewer call) recorded in-process with the fake provider and
 // real pytest, each record folder copied 50 times, then all 100 replayed under the
 // documents on disk (median of BENCH_REPEAT, default 3). Baseline, same process: reading

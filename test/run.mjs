@@ -53,7 +53,9 @@ function runFile(file) {
   });
 }
 
-const width = Math.max(1, Math.min(Number(process.env.PIPE_TEST_JOBS) || availableParallelism(), 4));
+// Test files spend much of their time waiting on subprocesses (git, pytest, bwrap) and on
+// fsync, so twice the core count keeps the cores busy (at most 4; PIPE_TEST_JOBS overrides).
+const width = Math.max(1, Math.min(Number(process.env.PIPE_TEST_JOBS) || availableParallelism() * 2, 4));
 const queue = [...files];
 const results = [];
 async function worker() {

@@ -2,6 +2,7 @@
 // tree before anything else (or the cached result), and a stop with exit 2 when they
 // cannot test here, so a broken environment never costs a model call.
 import { Flags } from '@oclif/core';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ensurePipeIgnored } from '../records/writer.js';
 import { assertBaselineUsable, baselineMode, runBaseline, type BaselineReport } from '../validation/baseline/index.js';
 import type { Session } from './session.js';
@@ -31,6 +32,7 @@ export async function prepareBaseline(session: Session, options: { enabled?: boo
     mode,
     targets: session.task.targets ?? [],
     sandbox: session.sandbox,
+    excludeFromDigest: taskFiles(session),
     signal: options.signal,
     onResult: (o) => options.note(`  baseline ${o.name}: ${o.status}${o.failures.length ? ` (${o.failures.length} failure${o.failures.length === 1 ? '' : 's'})` : ''} in ${o.durationMs} ms`),
   });
@@ -38,6 +40,12 @@ export async function prepareBaseline(session: Session, options: { enabled?: boo
   for (const w of report.warnings) options.note(`warning: ${w}`);
   assertBaselineUsable(report);
   return report;
+}
+
+/** The task file and its fake answer files, repo-relative, when they are inside the repo. */
+function taskFiles(session: Session): string[] {
+  const files = [session.taskFile, ...(session.task.fake?.responses ?? []).flatMap((r) => ('patch_file' in r && typeof r.patch_file === 'string' ? [resolve(session.taskDir, r.patch_file)] : []))];
+  return files.map((f) => relative(session.repo, f)).filter((rel) => rel && !rel.startsWith('..') && !isAbsolute(rel)).map((rel) => rel.split(sep).join('/'));
 }
 
 /** One line: what the unchanged tree gave, and whether it came from the cache. */

@@ -79,4 +79,4 @@ budget: { max_usd: 0.50 }
 `;
 }
 
-export const PIPE_GITIGNORE = '# written by pipe: run records and the ledger stay out of git\nruns/\nledger.sqlite*\n*.tmp\nrun.lock\n';
+export const PIPE_GITIGNORE = '# written by pipe: run records, the baseline cache and the ledger stay out of git\nruns/\nbaseline/\nledger.sqlite*\n*.tmp\nrun.lock\n';

@@ -68,6 +68,12 @@ export async function retrySections(ctx: StepContext, mode: RoleMode = 'patch'):
     if (shown.length < failures.length) lines.push(`… and ${failures.length - shown.length} more.`);
   }
   if (prev && prev.failedValidators.length) lines.push('', `Failed validators: ${prev.failedValidators.join(', ')}.`);
+  // Failures that were there before the run: named so the model does not chase them.
+  const before = prev?.baseline?.pre_existing ?? [];
+  if (before.length) {
+    const names = before.slice(0, 10).map((f) => f.test ?? `${f.validator} ${f.file ?? ''} ${f.message.split('\n')[0].slice(0, 120)}`.trim());
+    lines.push('', `These failed before any change too (pre-existing, not your task; leave them alone): ${names.join('; ')}${before.length > 10 ? ` … and ${before.length - 10} more` : ''}.`);
+  }
   if (mode === 'patch') lines.push('', 'Start again from the files as shown below (the previous change was rolled back) and fix the problems above.');
   return { sections: [{ title: 'Previous attempt', body: lines.join('\n') }], cut };
 }

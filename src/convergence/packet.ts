@@ -109,6 +109,8 @@ export function packetSummary(packet: EscalationPacket, lastPatch: string | null
       for (const f of a.failures.slice(0, 10)) lines.push(failureLine(f));
       if (a.failure_count > 10) lines.push(`  - … ${a.failure_count - 10} more`);
     }
+    const before = a.baseline?.pre_existing ?? [];
+    if (before.length) lines.push(`Failing before the run too (not charged): ${before.slice(0, 10).map((f) => f.test ?? f.message.split('\n')[0].slice(0, 120)).join('; ')}`);
   }
   if (lastPatch) {
     const text = lastPatch.length > maxPatchChars ? `${lastPatch.slice(0, maxPatchChars)}\n[… patch cut at ${maxPatchChars} characters]` : lastPatch;

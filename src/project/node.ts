@@ -8,6 +8,8 @@ import { filesIn, topFolders, under, type ProjectFiles } from './files.js';
 import type { Checker, DetectedProject, TestRunner } from './types.js';
 
 const CODE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+/** Code the model may change: a declaration file (`index.d.ts` beside a build in dist/) only describes it. */
+const isCode = (f: string) => CODE.test(f) && !/\.d\.[mc]?ts$/.test(f);
 const TEST_DIRS = ['test', 'tests', '__tests__', 'spec'];
 const NOT_SOURCES = new Set([...TEST_DIRS, 'node_modules', 'dist', 'build', 'out', 'coverage', 'docs', 'examples', 'scripts', 'bench', 'benchmarks']);
 const ESLINT_FILES = /^(eslint\.config\.(js|mjs|cjs|ts|mts|cts)|\.eslintrc(\.(js|cjs|json|yaml|yml))?)$/;
@@ -30,9 +32,9 @@ function sourceOf(path: string, files: string[]): string | null {
   const p = clean(path.replace(/\*.*$/, ''));
   if (!p || p.startsWith('..')) return null;
   const top = p.split('/')[0];
-  if (!p.includes('/')) return files.includes(p) && CODE.test(p) ? p : files.some((f) => f.startsWith(`${p}/`) && CODE.test(f)) && !NOT_SOURCES.has(p) ? p : null;
+  if (!p.includes('/')) return files.includes(p) && isCode(p) ? p : files.some((f) => f.startsWith(`${p}/`) && isCode(f)) && !NOT_SOURCES.has(p) ? p : null;
   if (NOT_SOURCES.has(top)) return null;
-  return files.some((f) => f.startsWith(`${top}/`) && CODE.test(f)) ? top : null;
+  return files.some((f) => f.startsWith(`${top}/`) && isCode(f)) ? top : null;
 }
 
 function dependsOn(pkg: Json, name: string): boolean {
@@ -86,7 +88,7 @@ export function detectNode(pf: ProjectFiles, dir: string, notes: string[] = []):
   const options = (tsconfig?.compilerOptions ?? {}) as Json;
   add(strings(tsconfig?.include).concat(strings(options.rootDir)), 'tsconfig.json include');
   if (!sources.length) add(topFolders(files).filter((d) => ['src', 'lib', 'source'].includes(d)), 'the src/lib folder');
-  if (!sources.length) add(files.filter((f) => !f.includes('/') && CODE.test(f) && !/\.config\.\w+$/.test(f)), 'code at the top level');
+  if (!sources.length) add(files.filter((f) => !f.includes('/') && isCode(f) && !/\.config\.\w+$/.test(f)), 'code at the top level');
 
   const tests = TEST_DIRS.filter((d) => files.some((f) => f.startsWith(`${d}/`) && CODE.test(f)) && !sources.includes(d));
   if (tests.length) evidence.push(`tests: ${tests.join(', ')}/ (test folder)`);

@@ -58,6 +58,7 @@ export type EventType =
   | 'provider.result'
   | 'ledger.entry'
   | 'validator.result'
+  | 'baseline'
   | 'verdict'
   | 'escalation'
   | 'rollback'

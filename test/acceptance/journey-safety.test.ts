@@ -41,7 +41,7 @@ test('a validator that writes a forbidden file into an allowed glob after a dela
   const repo = repoWith(['node', '-e', "setTimeout(() => require('fs').writeFileSync('src/.env.js', 'SECRET=1'), 400)"], 1);
   try {
     const before = snapshotTree(repo);
-    const r = runCli(['run', 'tasks/t.yaml', '--json'], { cwd: repo });
+    const r = runCli(['run', 'tasks/t.yaml', '--json', '--no-baseline'], { cwd: repo });
     const out = JSON.parse(r.stdout) as { status: string; run_id: string };
     assert.is.not(out.status, 'succeeded', r.stderr);
     const show = JSON.parse(runCli(['show', out.run_id, '--json'], { cwd: repo }).stdout) as { attempts: { failures: { validator: string; file: string | null }[] }[] };
@@ -65,7 +65,7 @@ test('SIGINT during a slow validator: validate fails (not a pass), finally rolls
   const repo = repoWith(['node', '-e', script], 3, [flagDir]);
   try {
     const before = snapshotTree(repo);
-    const child = spawn(process.execPath, [BIN, 'run', 'tasks/t.yaml', '--json'], { cwd: repo, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', 'tasks/t.yaml', '--json', '--no-baseline'], { cwd: repo, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

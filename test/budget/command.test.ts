@@ -13,6 +13,10 @@ id: fix-slug
 goal: make slugify lower-case its input
 intent: bugfix
 allowed_files: ["src/*.py"]
+# A scripted answer makes it a real run (an unscripted fake run is a dry run); the budget blocks before it is used.
+fake:
+  responses:
+    - text: "unused"
 `;
 
 function repoWithTask(extra: Record<string, string> = {}): string {

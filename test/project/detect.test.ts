@@ -194,4 +194,17 @@ test('nothing recognisable: one generic glob and a note', () => {
   assert.equal(validators, []);
 });
 
+test('a JavaScript package built into dist/ with a declaration file at the top: the code is src/, not index.d.ts', () => {
+  // Shaped like small npm libraries (e.g. lukeed/dequal): exports point at dist/ (not in the
+  // repository) and at index.d.ts, which only describes the code.
+  const { p, globs } = read({
+    'package.json': JSON.stringify({ name: 'deq', main: 'dist/index.js', types: 'index.d.ts', exports: { '.': { types: './index.d.ts', import: './dist/index.mjs' } }, files: ['*.d.ts', 'dist'], scripts: { test: 'uvu test' } }),
+    'index.d.ts': 'export function deq(a: any, b: any): boolean;\n',
+    'src/index.js': 'export function deq(a, b) { return a === b; }\n',
+    'test/index.js': "import { deq } from '../src/index.js';\n",
+  });
+  assert.equal(p.sources, ['src']);
+  assert.equal(globs.allowed, ['src/**/*.js', 'test/**/*.js']);
+});
+
 test.run();

@@ -44,7 +44,7 @@ test('(a) unchanged documents: every run the same, old and new identical byte fo
   }
   const fix = byId(report.runs, fixId);
   assert.is(fix.old!.exit, '0 succeeded');
-  assert.is(fix.old!.attempts, 3);
+  assert.ok(fix.old!.attempts >= 2, `the example's fix takes more than one attempt (${fix.old!.attempts})`);
   const stall = byId(report.runs, stallId);
   assert.is(stall.old!.exit, '4 escalated');
   assert.ok(stall.old!.route.some((r) => r.startsWith('reviewer frontier_reviewer')), stall.old!.route.join('; '));
@@ -90,11 +90,12 @@ test('(d) a new forbidden path the recorded patch touches: refused at the gate',
   const fix = report.runs[0];
   assert.is(fix.result, 'changed');
   assert.is(fix.new!.exit, '5 refused');
-  // Both recorded answers touch the file: refused twice, the same refusal is a stall.
-  assert.is(fix.new!.attempts, 2);
+  // Every recorded answer touches the file: refused each time, and the same refusal twice is a stall.
   for (const g of fix.new!.gate) assert.match(g, /^refused \(.*forbidden-paths/);
-  // The recorded run took three attempts (three routes, three calls paid); the replay stops after two.
-  assert.equal(fix.changed, ['route', 'gate', 'attempts', 'verdict', 'exit', 'spend_usd']);
+  assert.is(fix.new!.verdict, 'stall');
+  for (const field of ['gate', 'verdict', 'exit'] as const) assert.ok(fix.changed.includes(field), fix.changed.join(', '));
+  // The forbidden file is no longer sent as context either: the prompts differ, and the notes say so.
+  assert.ok(fix.notes.some((n) => /the prompt differs from the recorded one/.test(n)), fix.notes.join('; '));
 });
 
 test('(e) --validate: pytest re-runs in a temporary worktree at the recorded commit; the user tree is byte-identical', async () => {
@@ -131,14 +132,14 @@ test('records written before format 2 are listed as not replayable, with the rea
   }
 });
 
-test('CLI: --json is one document and exit 0; --fail-on-change exits 1 with a Markdown table; show --documents', () => {
-  const same = runCli(['replay', '--last', '2', '--json'], { cwd: repo });
-  assert.is(same.code, 0, same.stderr);
-  const doc = JSON.parse(same.stdout);
-  assert.is(doc.totals.same, 2);
+test('CLI: --json is one document and exit 0 whatever changed; --fail-on-change exits 1 with a Markdown table; show --documents', () => {
+  const forbid = policyFile(scratch, 'forbid-cli.yaml', 'safety:\n  forbidden_paths: ["src/slugify/**"]\n');
+  const ran = runCli(['replay', '--last', '2', '--policy', forbid, '--json'], { cwd: repo });
+  assert.is(ran.code, 0, ran.stderr);
+  const doc = JSON.parse(ran.stdout);
+  assert.is(doc.totals.changed, 2);
   assert.is(doc.exit_code, 0);
 
-  const forbid = policyFile(scratch, 'forbid-cli.yaml', 'safety:\n  forbidden_paths: ["src/slugify/**"]\n');
   const changed = runCli(['replay', '--last', '2', '--policy', forbid, '--format', 'markdown', '--fail-on-change'], { cwd: repo });
   assert.is(changed.code, 1, changed.stderr);
   assert.match(changed.stdout, /^### pipe replay/);

@@ -3,7 +3,8 @@
 // roots first, and the preflight looking inside wrappers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCommand } from '../../src/exec/run.js';
 import { isPipeError } from '../../src/errors.js';
@@ -13,7 +14,7 @@ import { runValidators } from '../../src/validation/run.js';
 import { resolveValidatorSpecs } from '../../src/validation/specs.js';
 import { pythonImportRoots } from '../../src/validation/repo-env.js';
 import type { Policy, Task } from '../../src/types/generated/index.js';
-import { cleanup, makeRepo, writeFiles } from '../helpers/repo.js';
+import { cleanup, makeRepo, tempDir, writeFiles } from '../helpers/repo.js';
 
 const dirs: string[] = [];
 test.after(() => cleanup(...dirs));
@@ -56,8 +57,17 @@ test('a rerun on the same tree is a cache hit; any change to the tree (untracked
   const always = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, mode: 'always' });
   assert.is(always.cached, false);
 
+  // The task file is left out of the digest: editing its goal keeps the cached baseline.
+  writeFiles(dir, { 'tasks/t.yaml': 'goal: one\n' });
+  const withTask = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, excludeFromDigest: ['tasks/t.yaml'] });
+  writeFiles(dir, { 'tasks/t.yaml': 'goal: two\n' });
+  const edited = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, excludeFromDigest: ['tasks/t.yaml'] });
+  assert.is(edited.cached, true);
+  assert.is(edited.digest, withTask.digest);
+  assert.is(withTask.digest, first.digest);
+
   writeFiles(dir, { 'tests/test_new.py': 'def test_new():\n    assert True\n' });
-  const changed = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p });
+  const changed = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p, excludeFromDigest: ['tasks/t.yaml'] });
   assert.is(changed.cached, false);
   assert.is.not(changed.digest, first.digest);
   assert.equal(readdirSync(join(dir, '.pipe', 'baseline')).length, 2);
@@ -152,6 +162,21 @@ test('preflight looks inside wrappers: python -m without the module, npx without
   assert.not.match(thrown.message, /'pytest'/, 'python3 -m pytest is installed');
   writeFiles(dir, { 'node_modules/.bin/pipe-no-such-eslint': '#!/bin/sh\n' });
   await preflightValidators({ ...task, validators: ['lint', 'pytest'] }, p, dir);
+});
+
+test('a validator that ignores PYTHONPATH (python -I) tests an installed copy: the baseline says where it came from and warns', async () => {
+  const dir = repo({ 'src/sigpkg/__init__.py': 'VERSION = 2\n', 'tests/test_v.py': 'import sigpkg\n\n\ndef test_v():\n    assert sigpkg.VERSION\n' });
+  const venv = tempDir('pipe-venv-');
+  dirs.push(venv);
+  assert.is(spawnSync('python3', ['-m', 'venv', '--system-site-packages', '--without-pip', venv]).status, 0);
+  const python = join(venv, 'bin', 'python');
+  const site = spawnSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).stdout.trim();
+  cpSync(join(dir, 'src', 'sigpkg'), join(site, 'sigpkg'), { recursive: true });
+  const p = { ...policy({ pytest: { ...PYTEST, argv: [python, '-I', '-m', 'pytest', '-q', '-rfE', '-p', 'no:cacheprovider'] } }), safety: { allowed_executables: ['python'] } } as Policy;
+  const report = await runBaseline({ repoRoot: dir, validators: ['pytest'], policy: p });
+  assert.is(report.status, 'ready', JSON.stringify(report.problems));
+  assert.equal(report.imports, [{ package: 'sigpkg', origin: join(site, 'sigpkg', '__init__.py'), inside_repo: false }]);
+  assert.match(report.warnings[0], /package 'sigpkg' is imported from .*outside the repository/);
 });
 
 test.run();

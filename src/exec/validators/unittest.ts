@@ -65,7 +65,7 @@ export const parseUnittest: OutputParser = (input) => {
     const traceback = lastTraceback(block);
     const errorLine = exceptionLine(block, traceback);
     const { file, line } = frameInRepo(traceback, input);
-    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, id), category, file, line, message: errorLine ? `${id}: ${errorLine}` : id });
+    failures.push({ validator: input.validator, id: failureId(input.validator, category, file, id), category, file, line, message: errorLine ? `${id}: ${errorLine}` : id, test: id });
   }
   return failures;
 };

@@ -16,9 +16,11 @@ const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C'
 /**
  * The git tree id of the working tree as it is now (tracked changes and untracked files,
  * not ignored ones), computed in a copy of the index so the user's staging is untouched.
- * Null when git cannot tell (then the baseline is not cached).
+ * `exclude` (repo-relative paths: the task file and its fake answers) leaves out files no
+ * test reads, so editing a task's goal does not throw the cached baseline away. Null when
+ * git cannot tell (then the baseline is not cached).
  */
-export async function workingTreeId(exec: Exec, repo: string): Promise<string | null> {
+export async function workingTreeId(exec: Exec, repo: string, exclude: readonly string[] = []): Promise<string | null> {
   const run = (args: string[], env: Record<string, string> = {}) =>
     exec({ argv: ['git', ...args], cwd: repo, timeoutMs: 120_000, maxOutputBytes: 1024 * 1024, env: { ...GIT_ENV, ...env } });
   const indexPath = await run(['rev-parse', '--git-path', 'index']);
@@ -31,7 +33,7 @@ export async function workingTreeId(exec: Exec, repo: string): Promise<string | 
     // Starting from the real index lets git reuse its stat cache instead of hashing every file.
     if (existsSync(source)) copyFileSync(source, index);
     const env = { GIT_INDEX_FILE: index };
-    const added = await run(['add', '-A', '--', '.', ':(exclude).pipe'], env);
+    const added = await run(['add', '-A', '--', '.', ':(exclude).pipe', ...exclude.map((p) => `:(exclude,literal)${p}`)], env);
     if (added.failed) return null;
     const tree = await run(['write-tree'], env);
     return tree.failed ? null : tree.stdout.trim() || null;

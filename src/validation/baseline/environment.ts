@@ -49,6 +49,9 @@ export function environmentProblems(v: BaselineValidator, parser: string, target
     if (v.exit_code === 3 || v.exit_code === 4) {
       return problem('usage', firstErrorLine(out) ?? all.filter(Boolean)[0] ?? `pytest exited ${v.exit_code}`, `pytest stopped before testing (exit ${v.exit_code}): fix validators.${v.name}.argv or the pytest configuration`);
     }
+  }
+  // A test module that cannot be imported (pytest, unittest): its tests never ran.
+  {
     const collection = v.failures.filter((f) => f.category === 'collection-error' && !targets.some((t) => targetMatches(t, f)));
     if (collection.length) {
       return collection.map((f) => ({
@@ -57,7 +60,7 @@ export function environmentProblems(v: BaselineValidator, parser: string, target
         line: f.message.slice(0, 400),
         fix: /ModuleNotFoundError|ImportError/.test(f.message)
           ? `install the missing module for the validator's interpreter, or add its folder to validation.python_path; if the task is to make ${f.file ?? 'this file'} importable, name it in the task's targets`
-          : `fix ${f.file ?? 'the test module'} so pytest can collect it, or name it in the task's targets if the task is to fix it`,
+          : `fix ${f.file ?? 'the test module'} so the test runner can import it, or name it in the task's targets if the task is to fix it`,
       }));
     }
   }

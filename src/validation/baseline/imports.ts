@@ -43,8 +43,10 @@ export async function probeImports(exec: Exec, repo: string, roots: readonly str
   if (!packages.length) return [];
   const python = interpreterOf(spec)!;
   if (!python.includes('/') && !allowed.includes(python)) return [];
+  // Interpreter flags that change the path (-I isolated, -E ignore PYTHONPATH, -s no user site) apply to the probe too.
+  const flags = interpreterOf(spec) === spec.argv[0] ? spec.argv.slice(1, Math.max(1, spec.argv.indexOf('-m'))).filter((a) => /^-[IEsS]+$/.test(a)) : [];
   const r = await exec({
-    argv: [python, '-c', PROBE, ...packages.map((p) => p.name)],
+    argv: [python, ...flags, '-c', PROBE, ...packages.map((p) => p.name)],
     cwd: spec.cwd ? resolve(repo, spec.cwd) : repo,
     root: repo,
     timeoutMs: 30_000,

@@ -45,6 +45,8 @@ export interface BaselineOptions {
   writeCache?: boolean;
   /** Called as each validator finishes (progress). */
   onResult?: (outcome: ValidatorOutcome) => void;
+  /** Repo-relative files left out of the tree digest (the task file, its fake answers): no test reads them. */
+  excludeFromDigest?: readonly string[];
   /** For the cache key: which executables bare names resolve to (default process.env.PATH). */
   pathValue?: string;
   now?: () => Date;
@@ -88,7 +90,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRep
   const targets = [...(options.targets ?? [])];
   const specs = resolveValidatorSpecs(options.policy, names, repo);
   const roots = pythonImportRoots(repo, options.policy);
-  const tree = await workingTreeId(exec, repo);
+  const tree = await workingTreeId(exec, repo, options.excludeFromDigest ?? []);
   // The same sandbox as the attempts, or the comparison would blame the patch for a denial.
   const sandbox = specs.length ? options.sandbox ?? (await decideSandbox(options.policy)) : null;
   const digest = tree ? baselineDigest(tree, specs, targets, options.pathValue ?? process.env.PATH, repo, sandbox?.kind ?? 'none') : null;

@@ -4,11 +4,12 @@ import type { Failure } from '../types.js';
 /** True when `target` names this failure: its validator, its test id (or a parent of it), or its file. */
 export function targetMatches(target: string, f: Pick<Failure, 'validator' | 'test' | 'file'>): boolean {
   if (target === f.validator) return true;
-  if (f.test && (f.test === target || f.test.startsWith(`${target}::`) || f.test.startsWith(`${target}[`))) return true;
+  if (f.test && targetMatchesTest(target, f.test)) return true;
   return f.file !== null && f.file !== undefined && f.file === target;
 }
 
 /** True when `target` names this passing test id. */
 export function targetMatchesTest(target: string, test: string): boolean {
-  return test === target || test.startsWith(`${target}::`) || test.startsWith(`${target}[`);
+  // pytest node ids nest with `::` and parametrize with `[`; unittest ids are dotted (tests.test_calc.AddTest.test_add).
+  return test === target || test.startsWith(`${target}::`) || test.startsWith(`${target}[`) || (!target.includes('/') && test.startsWith(`${target}.`));
 }
