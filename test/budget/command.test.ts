@@ -104,8 +104,6 @@ test('pipe budget --reconcile releases a dead run\'s reservation that never reac
 test('pipe run over the project budget: exit 3, status blocked, one blocked row, nothing sent', async () => {
   const repo = repoWithTask({
     'tight.yaml': 'apiVersion: pipe/v1\nkind: Policy\nbudget:\n  project_total_budget_usd: 0.001\n',
-    // A scripted fake: without a script `pipe run` only previews (a dry run writes no ledger row).
-    'tasks/fix.yaml': `${TASK}fake:\n  responses:\n    - text: never sent\n`,
   });
   try {
     const r = runCli(['run', 'tasks/fix.yaml', '--json', '--repo', repo, '--policy', join(repo, 'tight.yaml')], { cwd: repo });
