@@ -10,6 +10,7 @@ import type { RunEvent } from './types.js';
 import type { Failure } from '../validation/types.js';
 import type { RunRecordFile, RunState, StepRecord } from './types.js';
 import { answerOfAttempt, type AnswerView } from './answers.js';
+import { readJsonLines } from './jsonl.js';
 
 export interface RunSummary {
   run_id: string;
@@ -73,25 +74,9 @@ function readJson<T>(file: string): T | null {
   }
 }
 
-/** events.jsonl, skipping lines that do not parse (a crash mid-append). */
+/** events.jsonl, skipping lines that do not parse (a crash mid-append) and lines that are not events. */
 export function readEvents(dir: string): RunEvent[] {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, 'events.jsonl'), 'utf8');
-  } catch {
-    return [];
-  }
-  const out: RunEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const e = JSON.parse(line) as RunEvent;
-      if (e && typeof e === 'object' && typeof e.type === 'string') out.push(e);
-    } catch {
-      /* torn line */
-    }
-  }
-  return out;
+  return readJsonLines<RunEvent>(join(dir, 'events.jsonl')).filter((e) => e && typeof e === 'object' && typeof e.type === 'string');
 }
 
 // The runner rounds run costs to 1e-9 USD; the same here, so runs/show agree with `pipe run` and the ledger.

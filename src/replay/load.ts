@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { RECORD_FORMAT_VERSION, type CallRecord, type RunRecordFile, type RunState, type ValidatorsRecord } from '../records/types.js';
 import type { LoadedRun, UnreplayableRun } from './types.js';
+import { readJsonLines } from '../records/jsonl.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
 
 export interface RunSelection {
@@ -21,25 +22,6 @@ function readJson<T>(file: string): T | null {
   } catch {
     return null;
   }
-}
-
-function readJsonLines<T>(file: string): T[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const out: T[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      /* a torn last line after a crash */
-    }
-  }
-  return out;
 }
 
 function folders(root: string): string[] {
