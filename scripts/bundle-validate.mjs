@@ -7,11 +7,12 @@
 // - every dynamic import() except documents.js and resolve.js, which the path always takes
 //   (session.js and its git subprocess only under GIT_DIR, render-error.js only on an error,
 //   the step modules never);
-// - what is loaded with createRequire: the generated validators (one per document kind, only
-//   the kinds met) and jsonata (only when a document has an expression).
+// - nothing else: the generated validators (one per document kind) and jsonata, which the
+//   modules load with createRequire, are bundled too but still run on first use only (only
+//   the kinds met, jsonata only when a document has an expression).
 // Each bundled module keeps its own import.meta.url (paths.ts finds the package root from
 // it, schemas.ts the generated validators), so the bundle behaves as the files it holds.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
@@ -25,6 +26,13 @@ const bundled = new Set([join(dist, 'dsl', 'documents.js'), join(dist, 'dsl', 'r
 const rel = (file) => {
   const r = relative(outdir, file).split(sep).join('/');
   return r.startsWith('.') ? r : `./${r}`;
+};
+
+// require() calls through createRequire that esbuild cannot follow, made bundleable: the
+// generated validator of each document kind and jsonata, still loaded on first use only.
+const lazyRequires = {
+  'dsl/schemas.js': { call: 'require(`./generated/${file}.cjs`)', module: 'pipe-lazy:generated', by: '__pipeLazy[file]()' },
+  'dsl/expressions.js': { call: "require('jsonata')", module: 'pipe-lazy:jsonata', by: '__pipeLazy()' },
 };
 
 let esbuild;
@@ -46,10 +54,28 @@ const keepOwnModules = {
     });
     build.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(dist + sep)) return undefined;
-      const text = await readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      const own = `new URL(${JSON.stringify(rel(args.path))}, import.meta.url).href`;
-      return { contents: text.replaceAll('import.meta.url', own), loader: 'js' };
+      let text = await readFile(args.path, 'utf8');
+      const lazy = lazyRequires[relative(dist, args.path).split(sep).join('/')];
+      if (lazy) {
+        if (!text.includes(lazy.call)) throw new Error(`bundle-validate: ${args.path} no longer has ${lazy.call}; update scripts/bundle-validate.mjs`);
+        text = `import __pipeLazy from ${JSON.stringify(lazy.module)};\n${text.replace(lazy.call, lazy.by)}`;
+      }
+      if (text.includes('import.meta.url')) {
+        const own = `new URL(${JSON.stringify(rel(args.path))}, import.meta.url).href`;
+        text = text.replaceAll('import.meta.url', own);
+      }
+      return { contents: text, loader: 'js' };
+    });
+    // The lazy requires, as CommonJS modules esbuild bundles: each still runs on first use only.
+    build.onResolve({ filter: /^pipe-lazy:/ }, (args) => ({ path: args.path, namespace: 'pipe-lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'pipe-lazy' }, (args) => {
+      if (args.path === 'pipe-lazy:jsonata') return { contents: "module.exports = () => require('jsonata');", loader: 'js', resolveDir: root };
+      const generated = join(dist, 'dsl', 'generated');
+      const entries = readdirSync(generated)
+        .filter((f) => f.endsWith('.cjs'))
+        .sort()
+        .map((f) => `  ${JSON.stringify(f.slice(0, -'.cjs'.length))}: () => require(${JSON.stringify(`./${f}`)}),`);
+      return { contents: `module.exports = {\n${entries.join('\n')}\n};`, loader: 'js', resolveDir: generated };
     });
   },
 };
