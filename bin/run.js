@@ -23,7 +23,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else if (args[0] === 'validate' && args.slice(1).every((a) => a.length > 0 && !a.startsWith('-'))) {
   // Plain `pipe validate [files]` (editor save hooks, pre-commit) skips oclif; any flag takes the full command.
-  const { validateLight } = await import('../dist/cli/validate-run.js');
+  // dist/cli/validate-light.js is that module bundled with what it always loads (scripts/bundle-validate.mjs);
+  // a build without esbuild has only the separate modules.
+  const { existsSync } = await import('node:fs');
+  const light = existsSync(join(root, 'dist', 'cli', 'validate-light.js')) ? '../dist/cli/validate-light.js' : '../dist/cli/validate-run.js';
+  const { validateLight } = await import(light);
   await validateLight(args.slice(1));
 } else {
   const { execute } = await import('@oclif/core');

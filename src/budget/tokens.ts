@@ -1,7 +1,10 @@
 // Exact token counts with gpt-tokenizer, so budgets are checked against what the API
 // will bill, not a character estimate. Encodings load on first use (each is a few MB
 // of merge ranks), so commands that never count tokens stay fast to start.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { ChatMessage } from '../providers/contract.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
@@ -36,11 +39,28 @@ export function encodingForModel(model: string): EncodingName {
   return 'o200k_base';
 }
 
+interface GptEncodingClass {
+  getEncodingApi(name: EncodingName, getMergeableRanks: () => unknown): Encoding;
+}
+
+/**
+ * The encoding, built once per process. The build writes the package's merge ranks as JSON
+ * (scripts/gen-token-ranks.mjs), which loads much faster than the package's JavaScript table;
+ * the same ranks go into the same constructor the package's encoding module calls. Without
+ * that file (an unbuilt checkout, another gpt-tokenizer version), the package's module.
+ */
 function encoding(name: EncodingName): Encoding {
   let enc = loaded.get(name);
   if (!enc) {
     // CommonJS build through createRequire: a synchronous, lazy load keeps the counting API synchronous.
-    enc = requireCjs(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding;
+    const { version } = requireCjs('gpt-tokenizer/package.json') as { version: string };
+    const ranksFile = join(PACKAGE_ROOT, 'dist', 'token-ranks', `${name}-${version}.json`);
+    if (existsSync(ranksFile)) {
+      const { GptEncoding } = requireCjs('gpt-tokenizer/cjs/GptEncoding') as { GptEncoding: GptEncodingClass };
+      enc = GptEncoding.getEncodingApi(name, () => JSON.parse(readFileSync(ranksFile, 'utf8')) as unknown);
+    } else {
+      enc = requireCjs(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding;
+    }
     loaded.set(name, enc);
   }
   return enc;
