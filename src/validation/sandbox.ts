@@ -3,8 +3,8 @@
 // `pipe plan`, so what the plan shows is what runs.
 import { runCommand } from '../exec/run.js';
 import { chooseSandbox, describeRules, sandboxRulesFor, type ExecSandbox, type SandboxChoice, type SandboxMode, type SandboxRecord, type SandboxRules } from '../exec/sandbox/index.js';
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, relative } from 'node:path';
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Policy } from '../types/generated/index.js';
 import type { ValidatorSpec } from './specs.js';
 
@@ -20,23 +20,44 @@ const under = (parent: string, child: string) => {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
 
+/** The folder to give back for a tool's folder: a venv's root, node_modules for node_modules/.bin. */
+function toolRoot(dir: string): string {
+  if (basename(dir) === '.bin' && basename(dirname(dir)) === 'node_modules') return dirname(dir);
+  if (existsSync(join(dirname(dir), 'pyvenv.cfg'))) return dirname(dir);
+  return dir;
+}
+
 /**
  * Toolchain folders under /tmp the validator needs although the sandbox's /tmp is private and
- * empty: the virtual environment (or folder) its executable lives in, and PATH entries there.
- * A venv made in /tmp is common in CI and in tests; hiding it would make the validator fail to
- * start, which the baseline would report as a broken environment.
+ * empty: the virtual environment (or folder) its executable lives in, PATH entries there (a
+ * node_modules/.bin gives back its node_modules, where its links point), and what the
+ * repository's own top-level links point at there (a `node_modules` linked from elsewhere).
+ * Venvs and checkouts under /tmp are common in CI and tests; hiding them would make the
+ * validator fail to start, which the baseline would report as a broken environment.
  */
-export function toolchainUnderTmp(argv0: string | undefined, pathValue: string | undefined): string[] {
+export function toolchainUnderTmp(argv0: string | undefined, pathValue: string | undefined, repo?: string): string[] {
   const out: string[] = [];
   const add = (p: string) => {
-    if (under('/tmp', p) && p !== '/tmp' && !out.includes(p)) out.push(p);
+    if (under('/tmp', p) && p !== '/tmp' && !(repo && under(repo, p)) && !out.includes(p)) out.push(p);
   };
-  if (argv0 && isAbsolute(argv0) && under('/tmp', argv0)) {
-    const bin = dirname(argv0);
-    const venv = dirname(bin);
-    add(existsSync(join(venv, 'pyvenv.cfg')) ? venv : bin);
+  if (argv0 && isAbsolute(argv0) && under('/tmp', argv0)) add(toolRoot(dirname(argv0)));
+  for (const entry of (pathValue ?? '').split(delimiter)) if (entry && isAbsolute(entry) && existsSync(entry)) add(toolRoot(entry));
+  if (repo) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(repo);
+    } catch {
+      /* no repository listing: nothing linked to give back */
+    }
+    for (const name of names) {
+      const full = join(repo, name);
+      try {
+        if (lstatSync(full).isSymbolicLink()) add(realpathSync(full));
+      } catch {
+        /* a dangling link stays dangling */
+      }
+    }
   }
-  for (const entry of (pathValue ?? '').split(delimiter)) if (entry && isAbsolute(entry) && existsSync(entry)) add(existsSync(join(dirname(entry), 'pyvenv.cfg')) ? dirname(entry) : entry);
   return out;
 }
 
@@ -44,7 +65,7 @@ export function planValidatorSandbox(choice: SandboxChoice, spec: Pick<Validator
   if (choice.kind === 'none' || choice.bwrap === null) {
     return { exec: undefined, rules: null, record: { kind: 'none', rules: [], reason: choice.reason } };
   }
-  const toolchain = toolchainUnderTmp(spec.argv?.[0], process.env.PATH);
+  const toolchain = toolchainUnderTmp(spec.argv?.[0], process.env.PATH, repo);
   const validator = toolchain.length ? { ...spec.sandbox, readable: [...(spec.sandbox?.readable ?? []), ...toolchain] } : spec.sandbox;
   const rules = sandboxRulesFor({ repo, home, safety: policy.safety, validator });
   return { exec: { bwrap: choice.bwrap, rules }, rules, record: { kind: 'bwrap', rules: describeRules(rules), reason: null } };

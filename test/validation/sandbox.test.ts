@@ -2,7 +2,7 @@
 // names the sandbox; a validator that rewrites a tracked file is reported by patch-safety.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../../src/exec/run.js';
 import { chooseSandbox } from '../../src/exec/sandbox/index.js';
@@ -12,7 +12,7 @@ import { planValidatorSandbox } from '../../src/validation/sandbox.js';
 import { resolveValidatorSpecs } from '../../src/validation/specs.js';
 import { snapshotTracked } from '../../src/validation/tracked-files.js';
 import type { Policy } from '../../src/types/generated/index.js';
-import { cleanup, hasTool, makeRepo } from '../helpers/repo.js';
+import { cleanup, hasTool, makeRepo, tempDir } from '../helpers/repo.js';
 
 const withBwrap = hasTool('bwrap') ? test : (name: string, fn: () => Promise<void>) => test.skip(`${name} — bwrap is not installed (apt-get install -y bubblewrap)`, fn);
 
@@ -61,6 +61,38 @@ test('patch-safety reports a tracked file a validator changed outside the patch,
     assert.match(tracked[1].message, /src\/app\.py \(a file of the patch\) was changed again/);
   } finally {
     cleanup(repo);
+  }
+});
+
+withBwrap('tools outside the repository under /tmp stay usable: a linked node_modules and its .bin on PATH', async () => {
+  // A checkout under /tmp whose node_modules is a link to another folder under /tmp (as the
+  // e2e examples and pnpm-style layouts do): the sandbox's private /tmp would leave the link
+  // dangling and the tool "missing", a false environment error.
+  const store = tempDir('pipe-store-');
+  const repo = makeRepo({ 'a.txt': 'a' });
+  try {
+    mkdirSync(join(store, 'tool', 'bin'), { recursive: true });
+    mkdirSync(join(store, '.bin'));
+    writeFileSync(join(store, 'tool', 'bin', 'hello'), '#!/bin/sh\necho hello from the tool\n');
+    chmodSync(join(store, 'tool', 'bin', 'hello'), 0o755);
+    symlinkSync('../tool/bin/hello', join(store, '.bin', 'hello'));
+    symlinkSync(store, join(repo, 'node_modules'));
+    const p = { apiVersion: 'pipe/v1', kind: 'Policy', safety: { allowed_executables: ['node_modules/.bin/hello'] }, validators: { hello: { argv: ['node_modules/.bin/hello'], parser: 'exit-code', timeout_s: 30 } } } as unknown as Policy;
+    const choice = await chooseSandbox('required', { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+    const out = await runValidators({
+      repo,
+      exec: runCommand,
+      specs: resolveValidatorSpecs(p, ['hello'], repo),
+      allowedExecutables: ['node_modules/.bin/hello'],
+      maxParallel: 1,
+      failFast: false,
+      sandboxFor: (spec) => planValidatorSandbox(choice, spec, repo, p, process.env.HOME),
+    });
+    assert.is(out[0].status, 'passed', JSON.stringify(out[0]));
+    assert.is(out[0].sandbox.kind, 'bwrap');
+    assert.ok(out[0].sandbox.rules.some((r) => r.startsWith('also readable:')), JSON.stringify(out[0].sandbox.rules));
+  } finally {
+    cleanup(repo, store);
   }
 });
 
