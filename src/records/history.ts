@@ -128,7 +128,11 @@ function loadState(repo: string, runId: string): { state: RunState; events: RunE
 }
 
 function runFolders(repo: string): string[] {
-  const root = runsRoot(repo);
+  return subfolders(runsRoot(repo));
+}
+
+/** The names of the folders directly under `root` (run folders under a runs root); none when it is missing. */
+export function subfolders(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root).filter((name) => {
     try {

@@ -1,12 +1,13 @@
 // Which recorded runs to replay (ids or prefixes, the newest N, those since a date) and
 // loading each with what a replay needs. A folder without run.json (written before
 // records format 2) or still running is kept with the reason it cannot be replayed.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { RECORD_FORMAT_VERSION, type CallRecord, type RunRecordFile, type RunState, type ValidatorsRecord } from '../records/types.js';
 import type { LoadedRun, UnreplayableRun } from './types.js';
 import { readJsonLines } from '../records/jsonl.js';
+import { subfolders } from '../records/history.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
 
 export interface RunSelection {
@@ -22,17 +23,6 @@ function readJson<T>(file: string): T | null {
   } catch {
     return null;
   }
-}
-
-function folders(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root).filter((name) => {
-    try {
-      return statSync(join(root, name)).isDirectory();
-    } catch {
-      return false;
-    }
-  });
 }
 
 interface Listed {
@@ -67,7 +57,7 @@ function parseSince(since: string): string {
 
 /** The run folders selected, newest first (ids keep the order given). */
 export function selectRuns(root: string, selection: RunSelection): string[] {
-  const all = folders(root);
+  const all = subfolders(root);
   if (selection.ids?.length) return [...new Set(selection.ids.map((id) => resolveId(all, id, root)))];
   let listed: Listed[] = all.map((id) => ({ id, state: readJson<RunState>(join(root, id, 'state.json')) }));
   // Dry runs write no folder; a folder without a start is not a run.
