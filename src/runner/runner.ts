@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EXIT, PipeError, isPipeError, type ErrorCode } from '../errors.js';
 import { runCommand } from '../exec/run.js';
-import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import type { SandboxChoice } from '../exec/sandbox/index.js';
+import { decideSandbox } from '../validation/sandbox.js';
 import { EventLog, FolderRecords, NoRecords, ensurePipeIgnored, runsDir, writeFileAtomic } from '../records/writer.js';
 import { redactValue } from '../records/redact.js';
 import { treeWorkspace, type JournalHandle } from '../patch/workspace.js';
@@ -144,7 +145,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     validators: options.services?.validators ?? runValidators,
     sandbox:
       options.services?.sandbox ??
-      (() => (sandbox ??= chooseSandbox((options.policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH }))),
+      (() => (sandbox ??= decideSandbox(options.policy))),
   };
   const runContext = createRunContext({
     run: {
