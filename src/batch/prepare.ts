@@ -4,30 +4,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { PipeError } from '../errors.js';
+import { filesUnder } from '../dsl/walk.js';
 
 const TASK_FILE = /\.ya?ml$/i;
 const NEVER_WALK = new Set(['.git', '.pipe', 'node_modules']);
-
-function walk(dir: string, out: string[]): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (NEVER_WALK.has(name)) continue;
-    const full = join(dir, name);
-    let st;
-    try {
-      st = statSync(full);
-    } catch {
-      continue;
-    }
-    if (st.isDirectory()) walk(full, out);
-    else if (st.isFile()) out.push(full);
-  }
-}
 
 /** Resolves an argument from the cwd where it exists there, else from the repo root (like pipe run's task argument). */
 function fromCwdOrRepo(arg: string, repo: string, cwd: string): string {
@@ -43,9 +23,7 @@ function expandGlob(pattern: string, repo: string, cwd: string): string[] {
   const baseArg = scan.base || '.';
   const base = fromCwdOrRepo(baseArg, repo, cwd);
   const isMatch = picomatch(scan.glob, { dot: false });
-  const files: string[] = [];
-  walk(base, files);
-  return files.filter((f) => isMatch(relative(base, f).split('\\').join('/')) && TASK_FILE.test(f));
+  return filesUnder(base, { skipNames: NEVER_WALK }).filter((f) => isMatch(relative(base, f).split('\\').join('/')) && TASK_FILE.test(f));
 }
 
 /** The task files named by `args`, absolute, de-duplicated, in the order given (a folder's or glob's files sorted). */

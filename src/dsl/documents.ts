@@ -12,6 +12,7 @@ import { displayPath, resolveReference } from './resolve.js';
 import { validatorFor, KIND_SCHEMAS } from './schemas.js';
 import { checkPolicyExpressions, checkTaskAgainstPolicy, checkTaskInputs } from './semantic.js';
 import { didYouMean } from './suggest.js';
+import { filesUnder } from './walk.js';
 import { checkKind, schemaDiagnostics } from './validate.js';
 
 export { mergePolicies } from './compose.js';
@@ -177,32 +178,13 @@ export function defaultValidateFiles(cwd: string): string[] {
   return DEFAULT_FOLDERS.flatMap((folder) => yamlFilesUnder(join(cwd, folder), cwd, skip));
 }
 
+const NEVER_VALIDATE = new Set(['node_modules', 'runs', '.git']);
+
 /** Every .yaml/.yml file under `root`, sorted, as paths relative to `cwd`. */
 function yamlFilesUnder(root: string, cwd: string, skip: ReadonlySet<string> = new Set()): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (name === 'node_modules' || name === 'runs' || name === '.git') continue;
-      const full = join(dir, name);
-      if (skip.has(full)) continue;
-      let st;
-      try {
-        st = statSync(full);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(full);
-      else if (/\.ya?ml$/i.test(name)) out.push(relative(cwd, full));
-    }
-  };
-  walk(root);
-  return out;
+  return filesUnder(root, { skipNames: NEVER_VALIDATE, skipPaths: skip })
+    .filter((f) => /\.ya?ml$/i.test(f))
+    .map((f) => relative(cwd, f));
 }
 
 /** A folder given on the command line stands for the YAML files under it (like `eslint src/`). */

@@ -1,6 +1,7 @@
 // The baseline: the task's validators run on the unchanged tree before the first model
 // call, and what attempts are judged against (FAIL_TO_PASS / PASS_TO_PASS, as SWE-bench).
 import type { Failure } from '../types.js';
+import type { LoggedRun } from '../output-log.js';
 
 export type BaselineMode = 'always' | 'cached' | 'off';
 
@@ -25,22 +26,12 @@ export interface EnvironmentProblem {
   fix: string;
 }
 
-/** One validator on the unchanged tree. */
-export interface BaselineValidator {
-  name: string;
-  argv: string[];
+/** One validator on the unchanged tree: its logged run (captured output, capped, kept in the cache and copied into the run's records) and what it showed. */
+export interface BaselineValidator extends Omit<LoggedRun, 'status' | 'sandbox'> {
   status: 'passed' | 'failed' | 'skipped';
   failures: Failure[];
   /** Tests the output showed as passing, or null when passes are not visible (pytest -q). */
   passed_tests: string[] | null;
-  exit_code: number | null;
-  timed_out: boolean;
-  duration_ms: number;
-  output_truncated: boolean;
-  note: string | null;
-  /** Captured output (capped): kept in the cache and copied into the run's records. */
-  stdout: string;
-  stderr: string;
 }
 
 /** Where a package under test is imported from, as the validator's interpreter sees it. */
