@@ -12,7 +12,7 @@ import { resolveRoute } from '../routing/route.js';
 import type { StepContext, StepModule } from '../runner/types.js';
 import type { RoleName } from '../routing/types.js';
 import type { EscalateWith } from '../types/generated/index.js';
-import { reserveForCall } from './budget.js';
+import { reserveForCall } from '../budget/reserve.js';
 import { roundUsd } from '../budget/pricing.js';
 import { callRole } from './propose.js';
 

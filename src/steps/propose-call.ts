@@ -12,7 +12,7 @@ import type { ScopedContext } from '../context/types.js';
 import type { ProposalText, Usage } from '../providers/contract.js';
 import type { RouteDecision } from '../routing/types.js';
 import type { Tier } from '../types/generated/index.js';
-import { reserveForCall } from './budget.js';
+import { reserveForCall } from '../budget/reserve.js';
 import { answerSettings, structuredOutputsFor } from '../patch/answer/policy.js';
 import { PROPOSAL_STRICT_SCHEMA } from '../providers/generated/proposal-strict.js';
 import { formatUsd } from '../budget/money.js';
