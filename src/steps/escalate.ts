@@ -14,7 +14,7 @@ import type { RoleName } from '../routing/types.js';
 import type { EscalateWith } from '../types/generated/index.js';
 import { reserveForCall } from '../budget/reserve.js';
 import { roundUsd } from '../budget/pricing.js';
-import { callRole } from './propose.js';
+import { callRole } from '../providers/call-role.js';
 
 const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'escalate.with.schema.json'), 'utf8')) as Record<string, unknown>;
 
