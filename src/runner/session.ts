@@ -13,7 +13,7 @@ import { preflightValidators } from '../validation/preflight.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ResolvedPipeline } from '../dsl/types.js';
 import type { ProviderName } from '../providers/contract.js';
-import type { RunOptions } from '../runner/runner.js';
+import type { RunOptions } from './runner.js';
 import type { RunSources } from '../records/types.js';
 
 export interface SessionFlags {
