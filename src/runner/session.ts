@@ -5,11 +5,12 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
-import { chooseSandbox, unsandboxedWarning, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import { unsandboxedWarning, type SandboxChoice } from '../exec/sandbox/index.js';
 import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadConfigFile, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
 import { preflightValidators } from '../validation/preflight.js';
+import { decideSandbox } from '../validation/sandbox.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ResolvedPipeline } from '../dsl/types.js';
 import type { ProviderName } from '../providers/contract.js';
@@ -110,9 +111,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   // A replay without --validate runs no validator: nothing to check or sandbox here.
   const validating = flags.preflight !== false;
   if (validating) await preflightValidators(task, policy, repo, env);
-  const sandbox: SandboxChoice = validating
-    ? await chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: env.PATH })
-    : { mode: (policy.safety?.sandbox ?? 'auto') as SandboxMode, kind: 'none', bwrap: null, reason: 'no validator runs here' };
+  const sandbox = await decideSandbox(policy, { env, validating });
   if (validating) warnOnce(sandbox, (task.validators ?? []).length > 0);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
