@@ -4,6 +4,7 @@
 // Used by the propose and escalate steps.
 import { PipeError, isPipeError } from '../errors.js';
 import { ProviderError, type ProviderRequest, type ProviderResponse, type RoleProvider } from './contract.js';
+import { providerTraits } from './index.js';
 import { callWithTierPolicy, type TierAttempt } from './tiers.js';
 import { redact } from '../records/redact.js';
 import type { StepContext, StepResult } from '../runner/types.js';
@@ -95,7 +96,7 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     signal: ctx.signal,
   };
   // A patch role asked for the JSON patch gets it enforced by the API where the model supports it.
-  if (route.mode === 'patch' && route.provider === 'openai' && answerSettings(ctx.policy, route.role).ask === 'json_patch' && structuredOutputsFor(ctx.policy, route.model)) {
+  if (route.mode === 'patch' && providerTraits(route.provider).structuredOutputs && answerSettings(ctx.policy, route.role).ask === 'json_patch' && structuredOutputsFor(ctx.policy, route.model)) {
     request.responseSchema = { name: 'pipe_json_patch', schema: PROPOSAL_STRICT_SCHEMA };
   }
   let blockedResult: StepResult | undefined;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PipeError, isPipeError } from '../errors.js';
 import { SCHEMAS_DIR } from '../paths.js';
 import { ProviderError } from '../providers/contract.js';
+import { providerTraits } from '../providers/index.js';
 import { redact } from '../records/redact.js';
 import { formatUsd } from '../budget/money.js';
 import type { StepModule, StepResult } from '../runner/types.js';
@@ -50,7 +51,7 @@ export const step: StepModule<ProposeWith> = {
       // maps 401/403 to E_PROVIDER_CONFIG): another attempt cannot fix it.
       if (pe?.kind === 'auth') {
         throw new PipeError('E_PROVIDER_CONFIG', `${route.provider} rejected the credentials for role ${route.role}: ${redact(pe.message)}`, {
-          hint: route.provider === 'openai' ? 'check OPENAI_API_KEY and OPENAI_BASE_URL' : 'check the provider\'s configuration',
+          hint: providerTraits(route.provider).authHint,
         });
       }
       return {

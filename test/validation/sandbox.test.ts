@@ -14,6 +14,7 @@ import { resolveValidatorSpecs } from '../../src/validation/specs.js';
 import { snapshotTracked } from '../../src/validation/tracked-files.js';
 import type { Policy } from '../../src/types/generated/index.js';
 import { cleanup, hasTool, makeRepo, tempDir } from '../helpers/repo.js';
+import { rejection } from '../helpers/throws.js';
 
 const withBwrap = hasTool('bwrap') ? test : (name: string, fn: () => Promise<void>) => test.skip(`${name} — bwrap is not installed (apt-get install -y bubblewrap)`, fn);
 
@@ -103,7 +104,7 @@ test('decideSandbox: PATH comes from the env it is given, and a process that run
     const env = { ...process.env, PATH: empty };
     const auto = await decideSandbox({ safety: { sandbox: 'auto' } } as Policy, { env });
     assert.equal(auto, { mode: 'auto', kind: 'none', bwrap: null, reason: 'bubblewrap (bwrap) is not installed or not on PATH' });
-    const err = await decideSandbox({ safety: { sandbox: 'required' } } as Policy, { env }).then(() => null, (e: unknown) => e);
+    const err = await rejection(() => decideSandbox({ safety: { sandbox: 'required' } } as Policy, { env }));
     assert.ok(isPipeError(err) && err.code === 'E_CONFIG', String(err));
     const idle = await decideSandbox({ safety: { sandbox: 'required' } } as Policy, { env, validating: false });
     assert.equal(idle, { mode: 'required', kind: 'none', bwrap: null, reason: 'no validator runs here' });
