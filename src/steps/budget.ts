@@ -1,20 +1,16 @@
 // The `budget` step: builds the scoped context, then reserves its projected cost
 // (src/budget/reserve.ts) — or blocks (status `blocked`, nothing sent) naming the limit.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildContext } from '../context/build.js';
 import { PipeError } from '../errors.js';
-import { SCHEMAS_DIR } from '../paths.js';
 import { formatUsd } from '../budget/money.js';
 import { headroomNote, reserveForCall } from '../budget/reserve.js';
 import type { StepModule } from '../runner/types.js';
 import type { BudgetWith } from '../types/generated/index.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'budget.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 export const step: StepModule<BudgetWith> = {
   type: 'budget',
-  withSchema,
+  withSchema: readSchema('steps/budget.with'),
   async run(ctx, args) {
     const route = ctx.work.route;
     if (!route) {

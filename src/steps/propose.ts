@@ -2,10 +2,8 @@
 // src/providers/call-role.ts, which settles the reservation with what the call really
 // cost), then checks that the answer is the kind the role owes (a patch, a diagnosis or
 // a label) before anything uses it.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError, isPipeError } from '../errors.js';
-import { SCHEMAS_DIR } from '../paths.js';
 import { ProviderError } from '../providers/contract.js';
 import { providerTraits } from '../providers/index.js';
 import { redact } from '../records/redact.js';
@@ -17,12 +15,11 @@ import { ZERO_USAGE, settleCall } from '../budget/settle.js';
 import { checkAnswer } from './propose-contract.js';
 import { answerSettings } from '../patch/answer/policy.js';
 import { withRefusalVerdict } from './refusal-verdict.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'propose.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 export const step: StepModule<ProposeWith> = {
   type: 'propose',
-  withSchema,
+  withSchema: readSchema('steps/propose.with'),
   callsProvider: true,
   async run(ctx, args): Promise<StepResult> {
     const { route, context, reservation } = ctx.work;
