@@ -67,7 +67,7 @@ async function processes(location, repo, count, n) {
 async function stepLatency(repo) {
   const { makeHarness, route } = await import('../test/steps/budget-harness.ts');
   const { buildContext } = await import('../src/context/build.ts');
-  const { reserveForCall } = await import('../src/steps/budget.ts');
+  const { reserveForCall } = await import('../src/budget/reserve.ts');
   const { writeFiles, gitIn } = await import('../test/helpers/repo.ts');
   writeFiles(repo, { 'src/slug.py': 'def slugify(text):\n    return text.lower()\n'.repeat(50), 'tests/test_slug.py': 'def test():\n    assert True\n' });
   gitIn(repo, 'init', '-q');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openSession, runOptionsFor } from '../src/cli/session.ts';
+import { openSession, runOptionsFor } from '../src/runner/session.ts';
 import { createCliServices } from '../src/cli/run-services.ts';
 import { prepareBaseline } from '../src/cli/baseline.ts';
 import { replayDocumentsResolver } from '../src/cli/replay-documents.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openSession } from '../src/cli/session.ts';
+import { openSession } from '../src/runner/session.ts';
 import { createCliServices } from '../src/cli/run-services.ts';
 import { executeRun } from '../src/runner/runner.ts';
 

@@ -4,7 +4,7 @@
 import { openLedger } from '../budget/ledger.js';
 import type { Ledger } from '../budget/types.js';
 import type { Exec } from '../exec/run.js';
-import type { Session } from '../cli/session.js';
+import type { Session } from '../runner/session.js';
 import { rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { worktreesDir, writeBatch } from './journal.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isPipeError } from '../errors.js';
 import type { Exec } from '../exec/run.js';
 import type { Ledger } from '../budget/types.js';
-import { runOptionsFor, type Session } from '../cli/session.js';
+import { runOptionsFor, type Session } from '../runner/session.js';
 import { prepareBaseline } from '../cli/baseline.js';
 import { createProviderFactory } from '../providers/index.js';
 import { executeRun, newRunId, type RunOutcome } from '../runner/runner.js';

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { PipeError, isPipeError, type Diagnostic } from '../errors.js';
 import { displayPath } from '../dsl/resolve.js';
-import { findRepoRoot, flagPath, openSession, type Session } from '../cli/session.js';
+import { findRepoRoot, flagPath, openSession, type Session } from '../runner/session.js';
 import type { Exec } from '../exec/run.js';
 import { BATCH_ID_PATTERN, isBatchId, newBatchId, pidAlive, readBatch } from './journal.js';
 import { expandTaskArgs } from './prepare.js';

@@ -5,7 +5,7 @@ import { Flags } from '@oclif/core';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ensurePipeIgnored } from '../records/writer.js';
 import { assertBaselineUsable, baselineMode, runBaseline, type BaselineReport } from '../validation/baseline/index.js';
-import type { Session } from './session.js';
+import type { Session } from '../runner/session.js';
 
 export const baselineFlag = {
   baseline: Flags.boolean({

@@ -5,7 +5,7 @@ import { PipeError } from '../errors.js';
 import type { Exec } from '../exec/run.js';
 import { findUserWork, type UserWork } from '../context/user-work.js';
 import { listPaths } from '../patch/checks/index.js';
-import type { Session } from './session.js';
+import type { Session } from '../runner/session.js';
 
 export function noCommitError(repo: string): PipeError {
   return new PipeError('E_NO_COMMIT', `the repository ${repo} has no commit yet: pipe needs one to tell your work from a patch and to restore files`, {

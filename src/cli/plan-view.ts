@@ -3,7 +3,7 @@
 import type { RunOutcome } from '../runner/runner.js';
 import { resolveValidatorSpecs } from '../validation/specs.js';
 import { describeOverrides, planValidatorSandbox } from '../validation/sandbox.js';
-import type { Session } from './session.js';
+import type { Session } from '../runner/session.js';
 import { formatUsd as usd } from '../budget/money.js';
 import { describeBaseline } from './baseline.js';
 import type { BaselineReport } from '../validation/baseline/types.js';

@@ -9,7 +9,7 @@ import { PipeError } from '../errors.js';
 import { loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import type { LoadedRun, ReplayDocuments } from '../replay/types.js';
-import { flagPath, openSession } from './session.js';
+import { flagPath, openSession } from '../runner/session.js';
 
 export interface ReplayDocumentFlags {
   policy: string[];

@@ -5,7 +5,7 @@ import type { Ledger } from '../budget/types.js';
 import { createProviderFactory } from '../providers/index.js';
 import { createApprover } from './approval.js';
 import { createProgress } from './progress.js';
-import type { Session } from './session.js';
+import type { Session } from '../runner/session.js';
 import type { RunServices } from '../runner/types.js';
 import { silentProgress } from '../runner/services.js';
 

@@ -24,7 +24,7 @@ export async function runValidate(files: string[], options: { repo?: string } = 
   const base = resolve(options.repo ?? process.cwd());
   const askGit = process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined;
   const { enclosingWorkTree } = await import('../dsl/resolve.js');
-  const repo = askGit ? await (await import('./session.js')).findRepoRoot(base).catch(() => base) : (enclosingWorkTree(base) ?? base);
+  const repo = askGit ? await (await import('../runner/session.js')).findRepoRoot(base).catch(() => base) : (enclosingWorkTree(base) ?? base);
   const cwd = files.length ? base : repo;
   const report = await validateFiles(files, { cwd, repo });
   const bad = report.files.filter((f) => !f.ok);

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { PROVIDER_NAMES } from '../providers/index.js';
 import { PipeCommand } from '../cli/base.js';
 import { PipeError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
@@ -29,7 +30,7 @@ export default class Batch extends PipeCommand {
     repo: Flags.string({ description: 'repository root (default: current folder)' }),
     pipeline: Flags.string({ description: "pipeline name or file for every task (overrides each task's)" }),
     policy: Flags.string({ description: 'extra policy file merged last (repeatable)', multiple: true }),
-    provider: Flags.string({ description: 'provider answering model calls (default: the one in .pipe/config.yaml, else fake)', options: ['fake', 'openai'] }),
+    provider: Flags.string({ description: 'provider answering model calls (default: the one in .pipe/config.yaml, else fake)', options: [...PROVIDER_NAMES] }),
     jobs: Flags.integer({ char: 'j', description: 'tasks at once (default: policy batch.jobs, else the number of CPU cores)', min: 1, max: 256 }),
     'max-cost': Flags.string({ description: 'most the batch may spend, USD (default: policy batch.max_cost_usd; none)' }),
     keep: Flags.boolean({ description: 'keep each task\'s worktree under .pipe/worktrees/ after it ends' }),

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { findRepoRoot, flagPath } from '../cli/session.js';
+import { findRepoRoot, flagPath } from '../runner/session.js';
 import { loadConfig, loadPolicies } from '../dsl/documents.js';
 import { PipeError } from '../errors.js';
 import { DEFAULT_LEDGER, openLedger, resolveLedgerLocation } from '../budget/ledger.js';

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { findRepoRoot } from '../cli/session.js';
+import { findRepoRoot } from '../runner/session.js';
 import { PIPE_GITIGNORE, configYaml, exampleTaskYaml, policyYaml } from '../cli/init-templates.js';
 import { runInitBaseline, type InitBaseline } from '../cli/init-baseline.js';
 import { PipeError } from '../errors.js';

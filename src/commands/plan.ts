@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { taskArgs, taskFlags } from '../cli/task-flags.js';
 import { stringify } from 'yaml';
 import { PipeCommand } from '../cli/base.js';
-import { openSession, runOptionsFor } from '../cli/session.js';
+import { openSession, runOptionsFor } from '../runner/session.js';
 import { createCliServices } from '../cli/run-services.js';
 import { baselineFlag, prepareBaseline } from '../cli/baseline.js';
 import { renderPlan, type PlanJson, planJson } from '../cli/plan-view.js';

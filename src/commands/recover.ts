@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { findRepoRoot } from '../cli/session.js';
+import { findRepoRoot } from '../runner/session.js';
 import { runCommand } from '../exec/run.js';
 import { recoverRuns } from '../patch/workspace.js';
 import type { RecoveredRun } from '../patch/workspace.js';

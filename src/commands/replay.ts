@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { findRepoRoot, flagPath } from '../cli/session.js';
+import { findRepoRoot, flagPath } from '../runner/session.js';
 import { replayDocumentsResolver } from '../cli/replay-documents.js';
 import { PipeError } from '../errors.js';
 import { runsRoot } from '../records/history.js';

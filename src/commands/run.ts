@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { taskArgs, taskFlags } from '../cli/task-flags.js';
 import { PipeCommand } from '../cli/base.js';
 import type { PipeError } from '../errors.js';
-import { openSession, runOptionsFor } from '../cli/session.js';
+import { openSession, runOptionsFor } from '../runner/session.js';
 import { createCliServices } from '../cli/run-services.js';
 import { baselineFlag, prepareBaseline } from '../cli/baseline.js';
 import { renderRunSummary, runResultJson, type RunResultJson } from '../cli/summary.js';
@@ -10,7 +10,7 @@ import { recoverRuns } from '../patch/workspace.js';
 import { runCommand } from '../exec/run.js';
 import { executeRun, newRunId } from '../runner/runner.js';
 import { acquireRunLock } from '../records/lock.js';
-import type { Session } from '../cli/session.js';
+import type { Session } from '../runner/session.js';
 import { checkBeforeCall } from '../cli/before-call.js';
 
 /** True when the fake provider would have nothing to answer with. */

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { findRepoRoot } from '../cli/session.js';
+import { findRepoRoot } from '../runner/session.js';
 import { listRuns, type RunSummary } from '../records/history.js';
 import { formatUsd } from '../budget/money.js';
 import { readBatch } from '../batch/journal.js';

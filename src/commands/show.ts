@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PipeCommand } from '../cli/base.js';
-import { findRepoRoot } from '../cli/session.js';
+import { findRepoRoot } from '../runner/session.js';
 import { redact } from '../records/redact.js';
 import { finalPatch, readRun, type AttemptDetail, type RunDetail } from '../records/history.js';
 import type { RunState } from '../records/types.js';

@@ -1,9 +1,14 @@
 // The role provider contract: the only thing the rest of pipe knows about a model.
 // Providers (fake, openai) implement it; nothing outside src/providers/ knows which runs.
 import type { Effort, RoleMode, RoleName, Tier } from '../routing/types.js';
+import type { Config } from '../types/generated/index.js';
 
-/** The providers pipe ships (one table entry each in src/providers/index.ts). */
-export type ProviderName = 'fake' | 'openai';
+/**
+ * The providers pipe ships: the Config schema's `provider` enum (the language says which
+ * names a user may write). The PROVIDERS table in index.ts has one entry per name, and
+ * TypeScript refuses a table that misses one.
+ */
+export type ProviderName = NonNullable<Config['provider']>;
 
 export interface ProviderRequest {
   role: RoleName;

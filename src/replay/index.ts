@@ -12,7 +12,8 @@ import { blockedMessage, changedFields, outcomeOf, timelineOf } from './outcome.
 import { replayRun } from './run.js';
 import { Snapshots, memoExec } from './snapshot.js';
 import { ReplayLedger } from './ledger.js';
-import { chooseSandbox, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import type { SandboxChoice, SandboxMode } from '../exec/sandbox/index.js';
+import { decideSandbox } from '../validation/sandbox.js';
 import type { LoadedRun, ReplayDocuments, ReplayReport, ReplayTotals, RunComparison, UnreplayableRun } from './types.js';
 
 export interface ReplayOptions {
@@ -124,7 +125,7 @@ export async function replayRuns(options: ReplayOptions): Promise<ReplayReport> 
   const sandbox = (mode: SandboxMode) => {
     let choice = sandboxes.get(mode);
     if (!choice) {
-      choice = chooseSandbox(mode, { exec, platform: process.platform, pathValue: process.env.PATH });
+      choice = decideSandbox({ safety: { sandbox: mode } }, { exec });
       sandboxes.set(mode, choice);
     }
     return choice;

@@ -7,6 +7,7 @@
 import type { Exec } from '../exec/run.js';
 import type { SandboxChoice, SandboxMode } from '../exec/sandbox/index.js';
 import { treeWorkspace } from '../patch/workspace.js';
+import { isProviderName } from '../providers/index.js';
 import { executeRun } from '../runner/runner.js';
 import { silentProgress } from '../runner/services.js';
 import { runValidators } from '../validation/run.js';
@@ -70,7 +71,7 @@ export async function replayRun(run: LoadedRun, docs: ReplayDocuments, env: Repl
       pipeline: docs.pipeline,
       policy: docs.policy,
       config: docs.config,
-      provider: run.record.provider === 'openai' ? 'openai' : 'fake',
+      provider: isProviderName(run.record.provider) ? run.record.provider : 'fake',
       project: docs.project,
       ledgerLocation: ':memory:',
       runId: run.id,

@@ -1,20 +1,17 @@
 // apply: refuses to touch the user's uncommitted work, writes the checkpoint journal
 // durably, and only then changes the tree. A retry first rolls this attempt back.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMAS_DIR } from '../paths.js';
 import { isPipeError } from '../errors.js';
 import { isGatedPatch } from '../patch/types.js';
 import type { JournalHandle } from '../patch/workspace.js';
 import { listPaths } from '../patch/checks/index.js';
 import type { StepModule } from '../runner/types.js';
 import type { ApplyWith } from '../types/generated/index.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'apply.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 export const step: StepModule<ApplyWith> = {
   type: 'apply',
-  withSchema,
+  withSchema: readSchema('steps/apply.with'),
   async run(ctx, args) {
     const gated = ctx.work.patch;
     if (!isGatedPatch(gated)) {

@@ -4,7 +4,6 @@
 // a budget block or a reviewer failure is recorded in the packet, not fatal.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMAS_DIR } from '../paths.js';
 import { buildContext } from '../context/build.js';
 import { buildEscalationPacket, packetSummary, type EscalationPacket } from '../convergence/packet.js';
 import { isBarePatch } from '../patch/parse.js';
@@ -12,11 +11,10 @@ import { resolveRoute } from '../routing/route.js';
 import type { StepContext, StepModule } from '../runner/types.js';
 import type { RoleName } from '../routing/types.js';
 import type { EscalateWith } from '../types/generated/index.js';
-import { reserveForCall } from './budget.js';
+import { reserveForCall } from '../budget/reserve.js';
 import { roundUsd } from '../budget/pricing.js';
-import { callRole } from './propose.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'escalate.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { callRole } from '../providers/call-role.js';
+import { readSchema } from '../dsl/schemas.js';
 
 function lastPatchText(ctx: StepContext): string | null {
   const dir = ctx.services.records.dir;
@@ -71,7 +69,7 @@ async function askReviewer(ctx: StepContext, packet: EscalationPacket, depth: nu
 
 export const step: StepModule<EscalateWith> = {
   type: 'escalate',
-  withSchema,
+  withSchema: readSchema('steps/escalate.with'),
   async run(ctx, args) {
     const packet = buildEscalationPacket({
       runId: ctx.run.id,

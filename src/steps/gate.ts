@@ -3,9 +3,7 @@
 // and git itself agrees the canonical diff pipe computed applies. Nothing is written to
 // the tree here; the canonical diff goes to the run's records as attempt-N.patch, and
 // what reading it took (format, note, normalisations) to attempt-N.answer.json.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMAS_DIR } from '../paths.js';
 import { redact } from '../records/redact.js';
 import { parseProposal } from '../patch/parse.js';
 import { answerSettings } from '../patch/answer/policy.js';
@@ -16,8 +14,7 @@ import { patchPaths } from '../patch/types.js';
 import { withRefusalVerdict } from './refusal-verdict.js';
 import type { StepContext, StepModule, StepResult } from '../runner/types.js';
 import type { GateWith } from '../types/generated/index.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'gate.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 type CheckOutput = { name: string; ok: boolean; reason?: string };
 
@@ -65,7 +62,7 @@ const toOutput = (c: CheckResult): CheckOutput => (c.ok ? { name: c.name, ok: tr
 
 export const step: StepModule<GateWith> = {
   type: 'gate',
-  withSchema,
+  withSchema: readSchema('steps/gate.with'),
   async run(ctx, args) {
     ctx.work.patch = undefined;
     const attempt = ctx.currentAttempt();

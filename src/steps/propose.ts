@@ -1,27 +1,25 @@
-// The `propose` step: calls the routed role with the scoped context, settles the
-// budget reservation with what the call really cost, and checks that the answer is
-// the kind the role owes (a patch, a diagnosis or a label) before anything uses it.
-import { readFileSync } from 'node:fs';
+// The `propose` step: calls the routed role with the scoped context (callRole,
+// src/providers/call-role.ts, which settles the reservation with what the call really
+// cost), then checks that the answer is the kind the role owes (a patch, a diagnosis or
+// a label) before anything uses it.
 import { join } from 'node:path';
 import { PipeError, isPipeError } from '../errors.js';
-import { SCHEMAS_DIR } from '../paths.js';
 import { ProviderError } from '../providers/contract.js';
+import { providerTraits } from '../providers/index.js';
 import { redact } from '../records/redact.js';
 import { formatUsd } from '../budget/money.js';
 import type { StepModule, StepResult } from '../runner/types.js';
 import type { ProposeWith } from '../types/generated/index.js';
-import { callRole } from './propose-call.js';
+import { callRole } from '../providers/call-role.js';
+import { ZERO_USAGE, settleCall } from '../budget/settle.js';
 import { checkAnswer } from './propose-contract.js';
 import { answerSettings } from '../patch/answer/policy.js';
 import { withRefusalVerdict } from './refusal-verdict.js';
-
-export { callRole, type CallRoleResult } from './propose-call.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'propose.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 export const step: StepModule<ProposeWith> = {
   type: 'propose',
-  withSchema,
+  withSchema: readSchema('steps/propose.with'),
   callsProvider: true,
   async run(ctx, args): Promise<StepResult> {
     const { route, context, reservation } = ctx.work;
@@ -31,10 +29,7 @@ export const step: StepModule<ProposeWith> = {
       });
     }
     if (args.output !== undefined && args.output !== route.mode) {
-      if (reservation.entryId) {
-        const ledger = await ctx.services.ledger();
-        await ledger.settle({ entryId: reservation.entryId, status: 'failed', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, actualUsd: 0, tierServed: null, requestId: null, reason: 'configuration error: output kind mismatch' });
-      }
+      await settleCall(ctx, reservation.entryId, { ok: false, usage: ZERO_USAGE, costUsd: 0, tierServed: null, requestId: null, reason: 'configuration error: output kind mismatch' });
       throw new PipeError('E_CONFIG', `step '${ctx.step.id}' expects output '${args.output}', but role ${route.role} works in mode '${route.mode}'`, {
         hint: `change with.output of step '${ctx.step.id}', route to a role whose mode is '${args.output}', or set roles.${route.role}.mode`,
       });
@@ -53,7 +48,7 @@ export const step: StepModule<ProposeWith> = {
       // maps 401/403 to E_PROVIDER_CONFIG): another attempt cannot fix it.
       if (pe?.kind === 'auth') {
         throw new PipeError('E_PROVIDER_CONFIG', `${route.provider} rejected the credentials for role ${route.role}: ${redact(pe.message)}`, {
-          hint: route.provider === 'openai' ? 'check OPENAI_API_KEY and OPENAI_BASE_URL' : 'check the provider\'s configuration',
+          hint: providerTraits(route.provider).authHint,
         });
       }
       return {

@@ -1,17 +1,14 @@
 // rollback: puts every file the run touched back to its checkpoint bytes and mode and
 // removes what the run created. Safe to run when nothing was applied, and twice.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMAS_DIR } from '../paths.js';
 import type { JournalHandle } from '../patch/workspace.js';
 import type { StepModule } from '../runner/types.js';
 import type { RollbackWith } from '../types/generated/index.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'rollback.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 export const step: StepModule<RollbackWith> = {
   type: 'rollback',
-  withSchema,
+  withSchema: readSchema('steps/rollback.with'),
   async run(ctx) {
     const dir = ctx.services.records.dir;
     if (dir === null) return { status: 'succeeded', output: { restored: [] }, message: 'dry run: nothing was applied' };

@@ -1,17 +1,13 @@
 // The `route` step: picks the capability role (policy routing rules, or `with.role`),
 // then model, tier and reasoning effort, and records which rule matched and why.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SCHEMAS_DIR } from '../paths.js';
 import { resolveRoute } from '../routing/route.js';
 import type { StepModule } from '../runner/types.js';
 import type { RouteWith } from '../types/generated/index.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'route.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 export const step: StepModule<RouteWith> = {
   type: 'route',
-  withSchema,
+  withSchema: readSchema('steps/route.with'),
   async run(ctx, args) {
     const route = await resolveRoute(ctx, { role: args.role });
     ctx.work.route = route;

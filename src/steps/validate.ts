@@ -2,9 +2,7 @@
 // through the sandboxed wrapper, records the attempt's failures, judges convergence
 // against the earlier attempts and writes convergence.json. Stall and divergence end
 // the retry loop.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMAS_DIR } from '../paths.js';
 import { judgeAttempt, stopsRetries, thresholdsFrom } from '../convergence/verdict.js';
 import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
@@ -21,8 +19,7 @@ import type { ValidateWith } from '../types/generated/index.js';
 import { baselineSnapshots, judgeAgainstBaseline, type BaselineJudgement } from '../validation/baseline/index.js';
 import { formatValidatorLog, validatorLogPath } from '../validation/output-log.js';
 import type { AttemptBaseline } from '../convergence/types.js';
-
-const withSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'steps', 'validate.with.schema.json'), 'utf8')) as Record<string, unknown>;
+import { readSchema } from '../dsl/schemas.js';
 
 /** Failures kept in the step output (all of them stay in the attempt record). */
 export const OUTPUT_FAILURE_CAP = 50;
@@ -80,7 +77,7 @@ function baselineOutput(j: BaselineJudgement): Record<string, unknown> {
 
 export const step: StepModule<ValidateWith> = {
   type: 'validate',
-  withSchema,
+  withSchema: readSchema('steps/validate.with'),
   async run(ctx, args) {
     const names = args.validators ?? ctx.task.validators ?? [];
     const specs = resolveValidatorSpecs(ctx.policy, names, ctx.repo);

@@ -1,7 +1,7 @@
 // Which sandbox a validator runs in, with which rules: the run's choice (bwrap or none),
 // the policy's lists and the validator's overrides. Used by the validate step and by
 // `pipe plan`, so what the plan shows is what runs.
-import { runCommand } from '../exec/run.js';
+import { runCommand, type Exec } from '../exec/run.js';
 import { chooseSandbox, describeRules, sandboxRulesFor, type ExecSandbox, type SandboxChoice, type SandboxMode, type SandboxRecord, type SandboxRules } from '../exec/sandbox/index.js';
 import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
@@ -81,9 +81,23 @@ export function describeOverrides(spec: Pick<ValidatorSpec, 'sandbox'>): string[
   return out;
 }
 
-/** The policy's sandbox for this process (bwrap detection is cached; `required` without one throws E_CONFIG). */
-export function decideSandbox(policy: Policy): Promise<SandboxChoice> {
-  return chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: process.env.PATH });
+export interface SandboxDecisionOptions {
+  /** Where PATH (for finding bwrap) comes from; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  exec?: Exec;
+  /** false: no validator runs in this process (a replay without --validate), so nothing is probed. */
+  validating?: boolean;
+}
+
+/**
+ * The one decision of the sandbox validators run in, from the policy's safety.sandbox
+ * (session, runner, validate step, baseline and replay all ask here). bwrap detection is
+ * cached; `required` without one throws E_CONFIG.
+ */
+export function decideSandbox(policy: Pick<Policy, 'safety'>, options: SandboxDecisionOptions = {}): Promise<SandboxChoice> {
+  const mode = (policy.safety?.sandbox ?? 'auto') as SandboxMode;
+  if (options.validating === false) return Promise.resolve({ mode, kind: 'none', bwrap: null, reason: 'no validator runs here' });
+  return chooseSandbox(mode, { exec: options.exec ?? runCommand, platform: process.platform, pathValue: (options.env ?? process.env).PATH });
 }
 
 /** `runValidators`' sandboxFor for a run: every validator of the repo in the chosen sandbox. */

@@ -85,4 +85,9 @@ test('ids ignore line and column shifts but not the problem', () => {
   assert.throws(() => getParser('junit'), /unknown validator parser 'junit'/);
 });
 
+test('the PARSERS table holds exactly the parsers the policy schema lets a validator name', () => {
+  const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'policy.schema.json'), 'utf8'));
+  assert.equal(Object.keys(PARSERS).sort(), [...schema.$defs.validator.properties.parser.enum].sort());
+});
+
 test.run();

@@ -4,7 +4,7 @@
 // replayed in-process.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { openSession, runOptionsFor } from '../../src/cli/session.js';
+import { openSession, runOptionsFor } from '../../src/runner/session.js';
 import { createCliServices } from '../../src/cli/run-services.js';
 import { prepareBaseline } from '../../src/cli/baseline.js';
 import { replayDocumentsResolver, type ReplayDocumentFlags } from '../../src/cli/replay-documents.js';

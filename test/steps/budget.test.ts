@@ -6,7 +6,8 @@ import { openLedger } from '../../src/budget/ledger.js';
 import { projectCostUsd } from '../../src/budget/pricing.js';
 import { countMessageTokens } from '../../src/budget/tokens.js';
 import { buildContext } from '../../src/context/build.js';
-import { reserveForCall, step } from '../../src/steps/budget.js';
+import { reserveForCall } from '../../src/budget/reserve.js';
+import { step } from '../../src/steps/budget.js';
 import { cleanup, makeRepo } from '../helpers/repo.js';
 import { REPO_FILES, defaultPolicy, makeHarness, makeTask, route } from './budget-harness.js';
 

@@ -4,15 +4,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPipeError } from '../../src/errors.js';
 import { runCommand } from '../../src/exec/run.js';
 import { chooseSandbox } from '../../src/exec/sandbox/index.js';
 import { patchSafetyValidator } from '../../src/validation/patch-safety.js';
 import { runValidators } from '../../src/validation/run.js';
-import { planValidatorSandbox } from '../../src/validation/sandbox.js';
+import { decideSandbox, planValidatorSandbox } from '../../src/validation/sandbox.js';
 import { resolveValidatorSpecs } from '../../src/validation/specs.js';
 import { snapshotTracked } from '../../src/validation/tracked-files.js';
 import type { Policy } from '../../src/types/generated/index.js';
 import { cleanup, hasTool, makeRepo, tempDir } from '../helpers/repo.js';
+import { rejection } from '../helpers/throws.js';
 
 const withBwrap = hasTool('bwrap') ? test : (name: string, fn: () => Promise<void>) => test.skip(`${name} — bwrap is not installed (apt-get install -y bubblewrap)`, fn);
 
@@ -93,6 +95,22 @@ withBwrap('tools outside the repository under /tmp stay usable: a linked node_mo
     assert.ok(out[0].sandbox.rules.some((r) => r.startsWith('also readable:')), JSON.stringify(out[0].sandbox.rules));
   } finally {
     cleanup(repo, store);
+  }
+});
+
+test('decideSandbox: PATH comes from the env it is given, and a process that runs no validator probes nothing', async () => {
+  const empty = tempDir('pipe-nopath-');
+  try {
+    const env = { ...process.env, PATH: empty };
+    const auto = await decideSandbox({ safety: { sandbox: 'auto' } } as Policy, { env });
+    assert.equal(auto, { mode: 'auto', kind: 'none', bwrap: null, reason: 'bubblewrap (bwrap) is not installed or not on PATH' });
+    const err = await rejection(() => decideSandbox({ safety: { sandbox: 'required' } } as Policy, { env }));
+    assert.ok(isPipeError(err) && err.code === 'E_CONFIG', String(err));
+    const idle = await decideSandbox({ safety: { sandbox: 'required' } } as Policy, { env, validating: false });
+    assert.equal(idle, { mode: 'required', kind: 'none', bwrap: null, reason: 'no validator runs here' });
+    assert.is((await decideSandbox({} as Policy, { env })).mode, 'auto');
+  } finally {
+    cleanup(empty);
   }
 });
 

@@ -5,15 +5,16 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { git, runCommand } from '../exec/run.js';
-import { chooseSandbox, unsandboxedWarning, type SandboxChoice, type SandboxMode } from '../exec/sandbox/index.js';
+import { unsandboxedWarning, type SandboxChoice } from '../exec/sandbox/index.js';
 import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig, loadConfigFile, loadPipeline, loadPolicies, loadTask } from '../dsl/documents.js';
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
 import { preflightValidators } from '../validation/preflight.js';
+import { decideSandbox } from '../validation/sandbox.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ResolvedPipeline } from '../dsl/types.js';
 import type { ProviderName } from '../providers/contract.js';
-import type { RunOptions } from '../runner/runner.js';
+import type { RunOptions } from './runner.js';
 import type { RunSources } from '../records/types.js';
 
 export interface SessionFlags {
@@ -91,10 +92,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   const repo = await findRepoRoot(resolve(flags.repo ?? process.cwd()));
   const { task, file: taskFile, dir: taskDir, source: taskSource } = await loadTask(resolveTaskFile(flags.task, repo));
   const { config, file: configFile } = flags.config ? await loadConfigFile(flagPath(flags.config, repo)) : await loadConfig(repo);
-  const provider = (flags.provider ?? config.provider ?? 'fake') as ProviderName;
-  if (provider !== 'fake' && provider !== 'openai') {
-    throw new PipeError('E_USAGE', `unknown provider '${provider}'`, { hint: 'use --provider fake or --provider openai' });
-  }
+  const provider: string = flags.provider ?? config.provider ?? 'fake';
   assertProviderReady(provider, config, env);
 
   const configPolicies = configPolicyFiles(config, repo);
@@ -110,9 +108,7 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   // A replay without --validate runs no validator: nothing to check or sandbox here.
   const validating = flags.preflight !== false;
   if (validating) await preflightValidators(task, policy, repo, env);
-  const sandbox: SandboxChoice = validating
-    ? await chooseSandbox((policy.safety?.sandbox ?? 'auto') as SandboxMode, { exec: runCommand, platform: process.platform, pathValue: env.PATH })
-    : { mode: (policy.safety?.sandbox ?? 'auto') as SandboxMode, kind: 'none', bwrap: null, reason: 'no validator runs here' };
+  const sandbox = await decideSandbox(policy, { env, validating });
   if (validating) warnOnce(sandbox, (task.validators ?? []).length > 0);
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();

@@ -1,20 +1,22 @@
 // One role call with its money: approval first (for roles that need a person's yes),
 // then the provider through the tier policy, then the ledger row settled with what the
 // provider reported — success or failure, and for a tier fallback one row per tier.
+// Used by the propose and escalate steps.
 import { PipeError, isPipeError } from '../errors.js';
-import { computeCostUsd, priceFor } from '../budget/pricing.js';
-import { ProviderError, type ProviderRequest, type ProviderResponse, type RoleProvider } from '../providers/contract.js';
-import { callWithTierPolicy, type TierAttempt } from '../providers/tiers.js';
+import { ProviderError, type ProviderRequest, type ProviderResponse, type RoleProvider } from './contract.js';
+import { providerTraits } from './index.js';
+import { callWithTierPolicy, type TierAttempt } from './tiers.js';
 import { redact } from '../records/redact.js';
 import type { StepContext, StepResult } from '../runner/types.js';
 import type { Reservation } from '../budget/types.js';
 import type { ScopedContext } from '../context/types.js';
-import type { ProposalText, Usage } from '../providers/contract.js';
+import type { ProposalText } from './contract.js';
 import type { RouteDecision } from '../routing/types.js';
 import type { Tier } from '../types/generated/index.js';
-import { reserveForCall } from './budget.js';
+import { reserveForCall } from '../budget/reserve.js';
+import { ZERO_USAGE, costAtServedTier, settleCall } from '../budget/settle.js';
 import { answerSettings, structuredOutputsFor } from '../patch/answer/policy.js';
-import { PROPOSAL_STRICT_SCHEMA } from '../providers/generated/proposal-strict.js';
+import { PROPOSAL_STRICT_SCHEMA } from './generated/proposal-strict.js';
 import { formatUsd } from '../budget/money.js';
 
 export type CallRoleResult =
@@ -29,40 +31,6 @@ export type CallRoleResult =
       tierAttempts?: TierAttempt[];
     };
 
-const ZERO: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
-
-/** Cost at the served tier's price; a served tier the policy does not price falls back to the requested one. */
-function costFor(ctx: StepContext, model: string, requested: string, served: string | null, usage: Usage): number {
-  if (served && served !== requested) {
-    try {
-      priceFor(ctx.policy, model, served);
-      return computeCostUsd(ctx.policy, model, served, usage);
-    } catch {
-      ctx.services.events.emit('warning', { message: `no price for ${model} at served tier ${served}; cost computed at requested tier ${requested}` });
-    }
-  }
-  return computeCostUsd(ctx.policy, model, requested, usage);
-}
-
-async function settle(ctx: StepContext, entryId: string, fields: { ok: boolean; usage: Usage; costUsd: number; tierServed: string | null; requestId: string | null; reason: string | null }): Promise<void> {
-  // A dry run never calls; an empty id means nothing was reserved.
-  if (!entryId) return;
-  const ledger = await ctx.services.ledger();
-  await ledger.settle({
-    entryId,
-    status: fields.ok ? 'settled' : 'failed',
-    inputTokens: fields.usage.inputTokens,
-    cachedInputTokens: fields.usage.cachedInputTokens,
-    outputTokens: fields.usage.outputTokens,
-    reasoningTokens: fields.usage.reasoningTokens,
-    actualUsd: fields.costUsd,
-    tierServed: fields.tierServed,
-    requestId: fields.requestId,
-    reason: fields.reason,
-  });
-  ctx.services.events.emit('ledger.entry', { entry_id: entryId, status: fields.ok ? 'settled' : 'failed', actual_usd: fields.costUsd, tier_served: fields.tierServed, request_id: fields.requestId, reason: fields.reason });
-}
-
 /** Emits provider.call / provider.result around every request (no message bodies). */
 function observed(ctx: StepContext, provider: RoleProvider, inputTokens: number, entryId: () => string): RoleProvider {
   return {
@@ -73,12 +41,12 @@ function observed(ctx: StepContext, provider: RoleProvider, inputTokens: number,
       ctx.services.events.emit('provider.call', { ...base, max_output_tokens: request.maxOutputTokens, input_tokens: inputTokens });
       try {
         const r = await provider.complete(request);
-        const costUsd = costFor(ctx, request.model, request.tier, r.tierServed, r.usage);
+        const costUsd = costAtServedTier(ctx, request.model, request.tier, r.tierServed, r.usage);
         ctx.services.events.emit('provider.result', { ...base, ok: true, tier_served: r.tierServed, finish_reason: r.finishReason, request_id: r.requestId, duration_ms: r.durationMs, usage: r.usage, cost_usd: costUsd });
         return r;
       } catch (error) {
         const pe = error instanceof ProviderError ? error : null;
-        const costUsd = pe?.billed ? costFor(ctx, request.model, request.tier, null, pe.billed) : 0;
+        const costUsd = pe?.billed ? costAtServedTier(ctx, request.model, request.tier, null, pe.billed) : 0;
         ctx.services.events.emit('provider.result', {
           ...base,
           ok: false,
@@ -110,7 +78,7 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
   if (route.manualApproval && !ctx.run.approvedRoles.includes(route.role)) {
     const yes = await ctx.services.approve({ role: route.role, model: route.model, tier: route.tier, projectedUsd: reservation.projectedUsd });
     if (!yes) {
-      await settle(ctx, current.entryId, { ok: false, usage: ZERO, costUsd: 0, tierServed: null, requestId: null, reason: 'manual approval required' });
+      await settleCall(ctx, current.entryId, { ok: false, usage: ZERO_USAGE, costUsd: 0, tierServed: null, requestId: null, reason: 'manual approval required' });
       const message = approvalMessage(route, reservation.projectedUsd);
       return { ok: false, error: new PipeError('E_APPROVAL_REQUIRED', message), costUsd: 0, result: { status: 'blocked', code: 'E_APPROVAL_REQUIRED', message } };
     }
@@ -128,7 +96,7 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     signal: ctx.signal,
   };
   // A patch role asked for the JSON patch gets it enforced by the API where the model supports it.
-  if (route.mode === 'patch' && route.provider === 'openai' && answerSettings(ctx.policy, route.role).ask === 'json_patch' && structuredOutputsFor(ctx.policy, route.model)) {
+  if (route.mode === 'patch' && providerTraits(route.provider).structuredOutputs && answerSettings(ctx.policy, route.role).ask === 'json_patch' && structuredOutputsFor(ctx.policy, route.model)) {
     request.responseSchema = { name: 'pipe_json_patch', schema: PROPOSAL_STRICT_SCHEMA };
   }
   let blockedResult: StepResult | undefined;
@@ -139,7 +107,7 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
       totalBudgetMs: remainingRuntimeMs(ctx),
       beforeFallback: async ({ from, to, error }) => {
         // The capacity miss is not billed: close its row at 0 and reserve again at the fallback tier.
-        await settle(ctx, current.entryId, { ok: false, usage: ZERO, costUsd: 0, tierServed: null, requestId: error.requestId, reason: `tier_unavailable at ${from}: ${error.message}` });
+        await settleCall(ctx, current.entryId, { ok: false, usage: ZERO_USAGE, costUsd: 0, tierServed: null, requestId: error.requestId, reason: `tier_unavailable at ${from}: ${error.message}` });
         ctx.services.progress.note(`tier ${from} unavailable for ${route.role}; retrying once at tier ${to}`);
         const again = await reserveForCall(ctx, { ...route, tier: to, fallbackTier: null }, context);
         if (!again.ok) {
@@ -153,7 +121,7 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     });
   } catch (error) {
     // Only non-provider failures escape the tier policy (a ledger error, say): close the row, then let it surface.
-    await settle(ctx, current.entryId, { ok: false, usage: ZERO, costUsd: 0, tierServed: null, requestId: null, reason: (error as Error).message }).catch(() => undefined);
+    await settleCall(ctx, current.entryId, { ok: false, usage: ZERO_USAGE, costUsd: 0, tierServed: null, requestId: null, reason: (error as Error).message }).catch(() => undefined);
     throw error;
   }
 
@@ -161,12 +129,11 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
     const error = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
     if (blockedResult) return { ok: false, error, costUsd: 0, result: blockedResult, tierAttempts: outcome.attempts };
     const pe = error instanceof ProviderError ? error : null;
-    const billed = pe?.billed ?? ZERO;
-    const costUsd = pe?.billed ? costFor(ctx, route.model, outcome.tier, null, billed) : 0;
+    const billed = pe?.billed ?? ZERO_USAGE;
+    const costUsd = pe?.billed ? costAtServedTier(ctx, route.model, outcome.tier, null, billed) : 0;
     // A configuration error the API answered (HTTP 400 effort rejection) carries its request id in details.
     const configRequestId = isPipeError(error) && typeof error.details.request_id === 'string' ? error.details.request_id : null;
-    await settle(ctx, current.entryId, { ok: false, usage: billed, costUsd, tierServed: null, requestId: pe?.requestId ?? configRequestId, reason: pe ? `${pe.kind}: ${pe.message}` : error.message });
-    if (costUsd > 0) ctx.addSpend(costUsd);
+    await settleCall(ctx, current.entryId, { ok: false, usage: billed, costUsd, tierServed: null, requestId: pe?.requestId ?? configRequestId, reason: pe ? `${pe.kind}: ${pe.message}` : error.message });
     // Configuration problems (an effort the model rejects, a used-up fake script) come back as
     // PipeErrors: the propose step rethrows them to end the run with their own code, while
     // escalate can record them as a failed reviewer call and keep its packet.
@@ -174,9 +141,8 @@ export async function callRole(ctx: StepContext, route: RouteDecision, context: 
   }
 
   const response = outcome.response;
-  const costUsd = costFor(ctx, route.model, outcome.tier, response.tierServed, response.usage);
-  await settle(ctx, current.entryId, { ok: true, usage: response.usage, costUsd, tierServed: response.tierServed, requestId: response.requestId, reason: null });
-  ctx.addSpend(costUsd);
+  const costUsd = costAtServedTier(ctx, route.model, outcome.tier, response.tierServed, response.usage);
+  await settleCall(ctx, current.entryId, { ok: true, usage: response.usage, costUsd, tierServed: response.tierServed, requestId: response.requestId, reason: null });
   const proposal: ProposalText = {
     kind: route.mode,
     text: response.text,
