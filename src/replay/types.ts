@@ -1,9 +1,8 @@
 // The replay's own data: a recorded run as loaded, what one replay found, and the report
 // `pipe replay` prints (and returns under --json).
 import type { CallRecord, RunRecordFile, RunState, ValidatorsRecord } from '../records/types.js';
-import type { ResolvedPipeline } from '../dsl/types.js';
+import type { RunDocuments } from '../runner/runner.js';
 import type { BaselineReport } from '../validation/baseline/types.js';
-import type { Config, Policy, Task } from '../types/generated/index.js';
 
 /** A run record that has everything a replay needs (format 2). */
 export interface LoadedRun {
@@ -98,13 +97,7 @@ export interface ReplayReport {
 }
 
 /** The documents a replayed run is judged under (resolved by the caller: now on disk, plus flags). */
-export interface ReplayDocuments {
-  task: Task;
-  taskFile: string;
-  taskDir: string;
-  pipeline: ResolvedPipeline;
-  policy: Policy;
-  config: Config;
+export interface ReplayDocuments extends RunDocuments {
   project: string;
   /** Notes on where they came from (a task file gone from disk, …). */
   notes: string[];

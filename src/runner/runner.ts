@@ -22,14 +22,18 @@ import type { RunServices, RunStatus, RunWork, StepResult, StepStatus } from './
 
 export { newRunId } from './active-run.js';
 
-export interface RunOptions {
-  repo: string;
+/** The documents a run follows: the task, its pipeline, the merged policy, the config. */
+export interface RunDocuments {
   task: Task;
   taskFile: string;
   taskDir: string;
   pipeline: ResolvedPipeline;
   policy: Policy;
   config: Config;
+}
+
+export interface RunOptions extends RunDocuments {
+  repo: string;
   provider: ProviderName;
   dryRun?: boolean;
   approvedRoles?: string[];
