@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { ChatMessage } from '../providers/contract.js';
+import { decodeRankTable } from './token-table.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -39,31 +40,48 @@ export function encodingForModel(model: string): EncodingName {
   return 'o200k_base';
 }
 
-interface GptEncodingClass {
-  getEncodingApi(name: EncodingName, getMergeableRanks: () => unknown): Encoding;
+interface BytePairEncodingCoreClass {
+  new (params: { bytePairRankDecoder: unknown[]; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp }): BytePairEncoder;
 }
+interface BytePairEncoder {
+  bytePairStringRankEncoder: { get(key: string): number | undefined };
+  countNative(text: string, allowedSpecial: Set<string> | undefined): number;
+}
+type EncodingParams = (ranks: unknown[]) => { bytePairRankDecoder: unknown[]; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp };
+const PARAMS_EXPORT: Record<EncodingName, string> = { o200k_base: 'O200KBase', cl100k_base: 'Cl100KBase' };
 
 /**
- * The encoding, built once per process. The build writes the package's merge ranks as JSON
- * (scripts/gen-token-ranks.mjs), which loads much faster than the package's JavaScript table;
- * the same ranks go into the same constructor the package's encoding module calls. Without
- * that file (an unbuilt checkout, another gpt-tokenizer version), the package's module.
+ * The encoding, built once per process. The build writes the package's merge ranks as a
+ * binary table (scripts/gen-token-ranks.mjs, src/budget/token-table.ts) that is used as read,
+ * instead of the ~200,000-entry Map the package builds at every start; the package's own
+ * byte-pair encoder and split pattern count with it. Without that file (an unbuilt checkout,
+ * another gpt-tokenizer version), the package's encoding module.
  */
 function encoding(name: EncodingName): Encoding {
   let enc = loaded.get(name);
   if (!enc) {
     // CommonJS build through createRequire: a synchronous, lazy load keeps the counting API synchronous.
     const { version } = requireCjs('gpt-tokenizer/package.json') as { version: string };
-    const ranksFile = join(PACKAGE_ROOT, 'dist', 'token-ranks', `${name}-${version}.json`);
-    if (existsSync(ranksFile)) {
-      const { GptEncoding } = requireCjs('gpt-tokenizer/cjs/GptEncoding') as { GptEncoding: GptEncodingClass };
-      enc = GptEncoding.getEncodingApi(name, () => JSON.parse(readFileSync(ranksFile, 'utf8')) as unknown);
-    } else {
-      enc = requireCjs(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding;
-    }
+    const tableFile = join(PACKAGE_ROOT, 'dist', 'token-ranks', `${name}-${version}.bin`);
+    enc = existsSync(tableFile) ? encodingFromTable(name, readFileSync(tableFile)) : (requireCjs(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding);
     loaded.set(name, enc);
   }
   return enc;
+}
+
+/**
+ * gpt-tokenizer's BytePairEncodingCore with the table as its string → rank lookup (the one
+ * field its counting reads ranks of text from); the non-UTF-8 ranks go through its constructor
+ * as usual. `countNative(text, undefined)` is what the package's countTokens runs with
+ * `disallowedSpecial: new Set()` (special-token strings counted as text).
+ */
+function encodingFromTable(name: EncodingName, bytes: Uint8Array): Encoding {
+  const table = decodeRankTable(bytes);
+  const { BytePairEncodingCore } = requireCjs('gpt-tokenizer/cjs/BytePairEncodingCore') as { BytePairEncodingCore: BytePairEncodingCoreClass };
+  const params = (requireCjs(`gpt-tokenizer/cjs/encodingParams/${name}`) as Record<string, EncodingParams>)[PARAMS_EXPORT[name]];
+  const core = new BytePairEncodingCore(params(table.byteRanks));
+  core.bytePairStringRankEncoder = table;
+  return { countTokens: (text) => core.countNative(text, undefined) };
 }
 
 // The same long texts (a prompt's context, a recorded answer) are counted again on every
