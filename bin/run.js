@@ -30,6 +30,23 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const { validateLight } = await import(light);
   await validateLight(args.slice(1));
 } else {
-  const { execute } = await import('@oclif/core');
-  await execute({ loadOptions: { root, pjson } });
+  // dist/bundle/ is every command with oclif in a few files (scripts/bundle-cli.mjs): oclif gets
+  // that folder as its root (the manifest there points into it) and package.json's oclif paths
+  // without their `dist/`. A build without esbuild has only the separate modules.
+  const { existsSync } = await import('node:fs');
+  const bundle = join(root, 'dist', 'bundle');
+  if (existsSync(join(bundle, 'oclif.manifest.json'))) {
+    const inBundle = (p) => p.replace(/^(\.\/)?dist\//, './');
+    const oclif = {
+      ...pjson.oclif,
+      commands: inBundle(pjson.oclif.commands),
+      hooks: Object.fromEntries(Object.entries(pjson.oclif.hooks ?? {}).map(([event, file]) => [event, Array.isArray(file) ? file.map(inBundle) : inBundle(file)])),
+      helpClass: inBundle(pjson.oclif.helpClass),
+    };
+    const { execute } = await import('../dist/bundle/oclif/execute.js');
+    await execute({ loadOptions: { root: bundle, pjson: { ...pjson, oclif } } });
+  } else {
+    const { execute } = await import('@oclif/core');
+    await execute({ loadOptions: { root, pjson } });
+  }
 }
