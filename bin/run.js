@@ -21,32 +21,34 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // The version alone, as oclif prints it, without loading oclif (editor and CI probes call this often).
   process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
-} else if (args[0] === 'validate' && args.slice(1).every((a) => a.length > 0 && !a.startsWith('-'))) {
-  // Plain `pipe validate [files]` (editor save hooks, pre-commit) skips oclif; any flag takes the full command.
-  // dist/cli/validate-light.js is that module bundled with what it always loads (scripts/bundle-validate.mjs);
-  // a build without esbuild has only the separate modules.
-  const { existsSync } = await import('node:fs');
-  const light = existsSync(join(root, 'dist', 'cli', 'validate-light.js')) ? '../dist/cli/validate-light.js' : '../dist/cli/validate-run.js';
-  const { validateLight } = await import(light);
-  await validateLight(args.slice(1));
 } else {
-  // dist/bundle/ is every command with oclif in a few files (scripts/bundle-cli.mjs): oclif gets
-  // that folder as its root (the manifest there points into it) and package.json's oclif paths
-  // without their `dist/`. A build without esbuild has only the separate modules.
+  // dist/bundle/ holds the CLI as two CommonJS files with V8 code caches (scripts/bundle-cli.mjs,
+  // loaded by dist/cli/load-bundle.js); a build without esbuild has only the separate modules.
   const { existsSync } = await import('node:fs');
   const bundle = join(root, 'dist', 'bundle');
-  if (existsSync(join(bundle, 'oclif.manifest.json'))) {
-    const inBundle = (p) => p.replace(/^(\.\/)?dist\//, './');
-    const oclif = {
-      ...pjson.oclif,
-      commands: inBundle(pjson.oclif.commands),
-      hooks: Object.fromEntries(Object.entries(pjson.oclif.hooks ?? {}).map(([event, file]) => [event, Array.isArray(file) ? file.map(inBundle) : inBundle(file)])),
-      helpClass: inBundle(pjson.oclif.helpClass),
-    };
-    const { execute } = await import('../dist/bundle/oclif/execute.js');
-    await execute({ loadOptions: { root: bundle, pjson: { ...pjson, oclif } } });
+  const bundled = (name) => (existsSync(join(bundle, name)) ? join(bundle, name) : null);
+  if (args[0] === 'validate' && args.slice(1).every((a) => a.length > 0 && !a.startsWith('-'))) {
+    // Plain `pipe validate [files]` (editor save hooks, pre-commit) skips oclif; any flag takes the full command.
+    const file = bundled('validate.cjs');
+    const { validateLight } = file ? (await import('../dist/cli/load-bundle.js')).loadBundle(file).exports : await import('../dist/cli/validate-run.js');
+    await validateLight(args.slice(1));
   } else {
-    const { execute } = await import('@oclif/core');
-    await execute({ loadOptions: { root, pjson } });
+    const file = bundled('cli.cjs');
+    if (file && existsSync(join(bundle, 'oclif.manifest.json'))) {
+      // oclif gets dist/bundle/ as its root (the manifest there) and finds the commands, the
+      // hooks and the help class as exports of cli.cjs.
+      const target = './cli.cjs';
+      const oclif = {
+        ...pjson.oclif,
+        commands: { strategy: 'explicit', target, identifier: 'COMMANDS' },
+        hooks: Object.fromEntries(Object.keys(pjson.oclif.hooks ?? {}).map((event) => [event, { target, identifier: `hook:${event}` }])),
+        helpClass: { target, identifier: 'PipeHelp' },
+      };
+      const { execute } = (await import('../dist/cli/load-bundle.js')).loadBundle(file).exports;
+      await execute({ loadOptions: { root: bundle, pjson: { ...pjson, oclif } } });
+    } else {
+      const { execute } = await import('@oclif/core');
+      await execute({ loadOptions: { root, pjson } });
+    }
   }
 }

@@ -1,22 +1,29 @@
-// The oclif path of bin/run.js as a few files: dist/bundle/ holds every command, the
-// command_not_found hook, the help class and @oclif/core itself, bundled by esbuild with code
-// splitting, so a command loads one entry and the chunks it shares with the others instead of
-// ~700 modules (Node 20 has no compile cache; each ES module costs a resolve, a read and a
-// link: `pipe plan` read 705 files before, ~60 after). Run after tsc and `oclif manifest`:
-// it copies the manifest with paths relative to dist/bundle/, and bin/run.js hands oclif that
-// folder as the root when dist/bundle/oclif.manifest.json exists (the separate modules
-// otherwise, so a build without esbuild still works). Each entry keeps its path under dist/
-// (dist/commands/plan.js → dist/bundle/commands/plan.js), so bin/run.js finds the hooks and
-// the help class by dropping `dist/` from package.json's paths.
+// The CLI as two CommonJS files with V8 code caches, for bin/run.js (loaded by
+// src/cli/load-bundle.ts). Run after tsc and `oclif manifest`.
+//
+//   dist/bundle/cli.cjs       the oclif path: @oclif/core, every command, the command_not_found
+//                             hook and the help class (each command's modules initialised only
+//                             when that command runs)
+//   dist/bundle/validate.cjs  plain `pipe validate [files]` (dist/cli/validate-run.js) without oclif
+//   dist/bundle/*.cjs.cache   what V8 compiled while the build ran a few commands with them
+//   dist/bundle/oclif.manifest.json   the manifest, for oclif with dist/bundle/ as its root
+//
+// Why: Node 20 resolves, reads and compiles every module at every start; `pipe plan` read ~700
+// files and compiled ~2.5 MB of JavaScript before doing anything. One file per path and a code
+// cache take most of that away (bin/run.js falls back to the separate modules when a file is
+// missing, e.g. a build without esbuild).
+//
 // What stays outside, loaded from node_modules on first use: the openai SDK, knex, pg and
-// better-sqlite3 (native), every package pipe loads with import() (yaml's stringify in
-// `pipe validate --show-merged`…), and what pipe's modules require through createRequire (the
-// generated validators, jsonata, ajv, gpt-tokenizer), which resolve from the original files'
-// places because every bundled module keeps its own import.meta.url.
-// Dynamic imports of pipe's own modules (the step modules, the providers) become chunks of
-// the bundle, loaded on first use as before: one copy of each module per process.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// better-sqlite3 (native), gpt-tokenizer's small CommonJS files and ajv's compiler for
+// schemas that are not shipped. Every bundled module keeps its own import.meta.url, so paths
+// resolve from the original files' places (paths.ts finds the package root that way).
+// The generated validators and jsonata, which pipe's modules require through createRequire,
+// are bundled too but still run on first use only.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +32,7 @@ const dist = join(root, 'dist');
 const outdir = join(dist, 'bundle');
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const manifestFile = join(root, 'oclif.manifest.json');
+const slash = (p) => p.split(sep).join('/');
 
 let esbuild;
 try {
@@ -35,76 +43,162 @@ try {
 }
 if (!existsSync(manifestFile)) throw new Error('bundle-cli: oclif.manifest.json is missing; run `oclif manifest` first');
 rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
 
-const slash = (p) => p.split(sep).join('/');
-// Every output file sits one folder down (commands/, hooks/, cli/, oclif/, chunks/), checked
-// below, so a module's own URL is the same relative path from whichever file it lands in.
-const relFromOutput = (file) => slash(relative(join(outdir, 'any'), file));
+// ------------------------------------------------------------------ entries
+
 const fromPackage = (p) => join(root, p.replace(/^\.\//, ''));
-
-// Entry points, named by their path under dist/ (dist/commands/plan.js → bundle/commands/plan.js).
 const commandsDir = fromPackage(pjson.oclif.commands);
-const entries = {};
-for (const f of readdirSync(commandsDir).filter((f) => f.endsWith('.js'))) entries[`commands/${f.slice(0, -3)}`] = join(commandsDir, f);
-for (const file of Object.values(pjson.oclif.hooks ?? {}).flat()) {
-  const abs = fromPackage(file);
-  entries[slash(relative(dist, abs)).replace(/\.js$/, '')] = abs;
-}
-const helpClass = fromPackage(pjson.oclif.helpClass);
-entries[slash(relative(dist, helpClass)).replace(/\.js$/, '')] = helpClass;
-entries['oclif/execute'] = 'pipe-cli:execute';
+const commandFiles = readdirSync(commandsDir).filter((f) => f.endsWith('.js')).sort();
+const hooks = Object.entries(pjson.oclif.hooks ?? {});
+for (const [event, file] of hooks) if (typeof file !== 'string') throw new Error(`bundle-cli: hook ${event} is not one file; extend scripts/bundle-cli.mjs`);
 
-const ownModules = {
-  name: 'own-modules',
+// require() of a module of dist/ inside the bundle runs it then, not when the bundle loads.
+const lazy = (file) => `require(${JSON.stringify(file)})`;
+const entries = {
+  // Identifiers bin/run.js hands oclif: COMMANDS (the explicit command strategy), hook:<event>, PipeHelp.
+  'cli.cjs': [
+    "const { execute } = require('@oclif/core');",
+    'module.exports = {',
+    '  execute,',
+    '  COMMANDS: {',
+    ...commandFiles.map((f) => `    get ${JSON.stringify(f.slice(0, -3))}() { return ${lazy(join(commandsDir, f))}.default; },`),
+    '  },',
+    ...hooks.map(([event, file]) => `  ${JSON.stringify(`hook:${event}`)}: function (...args) { return ${lazy(fromPackage(file))}.default.apply(this, args); },`),
+    `  get PipeHelp() { return ${lazy(fromPackage(pjson.oclif.helpClass))}.default; },`,
+    '};',
+  ].join('\n'),
+  'validate.cjs': `module.exports = { validateLight: (...args) => ${lazy(join(dist, 'cli', 'validate-run.js'))}.validateLight(...args) };`,
+};
+// validate.cjs holds only what the light path always runs: of pipe's modules it imports on
+// demand, the documents and their resolver are in it; the others (session.js under GIT_DIR,
+// render-error.js on a failure, the step modules) stay separate files, imported as before.
+const separateOnDemand = { 'validate.cjs': new Set(['dsl/documents.js', 'dsl/resolve.js']) };
+
+// require() calls through createRequire that esbuild cannot follow, made bundleable.
+const lazyRequires = {
+  'dsl/schemas.js': { call: 'require(`./generated/${file}.cjs`)', module: 'pipe-lazy:generated', by: '__pipeLazy[file]()' },
+  'dsl/expressions.js': { call: "require('jsonata')", module: 'pipe-lazy:jsonata', by: '__pipeLazy()' },
+};
+
+const pipeModules = (entry) => ({
+  name: 'pipe-modules',
   setup(build) {
-    // bin/run.js's entry: oclif's execute, from the same chunk the commands' Command comes from.
-    build.onResolve({ filter: /^pipe-cli:execute$/ }, () => ({ path: 'execute', namespace: 'pipe-cli' }));
-    build.onLoad({ filter: /.*/, namespace: 'pipe-cli' }, () => ({ contents: "export { execute } from '@oclif/core';", loader: 'js', resolveDir: root }));
-    // A package pipe imports only on demand stays a separate load (esbuild would hand a bundled
-    // CommonJS package to import() as its default export only).
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
-    // Each of pipe's modules keeps its own import.meta.url (paths.ts finds the package root from
-    // it; createRequire calls resolve from it), so the bundle behaves as the files it holds.
+    build.onResolve({ filter: /^pipe-entry:/ }, (args) => ({ path: args.path.slice('pipe-entry:'.length), namespace: 'pipe-entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'pipe-entry' }, (args) => ({ contents: entries[args.path], loader: 'js', resolveDir: root }));
+    // A package pipe imports only on demand (knex, yaml's stringify) stays on demand: required
+    // when the import() runs (bundled unless external), never an import() in the bundle.
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'pipe-on-demand' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'pipe-on-demand' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: root }));
     build.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(dist + sep)) return undefined;
       let text = await readFile(args.path, 'utf8');
-      if (text.includes('import.meta.url')) text = text.replaceAll('import.meta.url', `new URL(${JSON.stringify(relFromOutput(args.path))}, import.meta.url).href`);
+      const rel = slash(relative(dist, args.path));
+      const lazyRequire = lazyRequires[rel];
+      if (lazyRequire) {
+        if (!text.includes(lazyRequire.call)) throw new Error(`bundle-cli: ${rel} no longer has ${lazyRequire.call}; update scripts/bundle-cli.mjs`);
+        text = `import __pipeLazy from ${JSON.stringify(lazyRequire.module)};\n${text.replace(lazyRequire.call, lazyRequire.by)}`;
+      }
+      const inBundle = separateOnDemand[entry];
+      if (inBundle) {
+        // import('./x.js') → that file's URL imported by the loader (load-bundle.ts passes
+        // __pipeImport): V8 drops a script's dynamic-import hook when it comes from a code cache.
+        text = text.replace(/\bimport\((['"])(\.\.?\/[^'"]+)\1\)/g, (call, _q, spec) => {
+          const target = slash(relative(dist, join(dirname(args.path), spec)));
+          return inBundle.has(target) ? call : `__pipeImport(__pipeModuleUrl(${JSON.stringify(`../${target}`)}))`;
+        });
+      }
+      // Each module keeps its own URL (the bundle sits in dist/bundle/, one folder below dist/).
+      if (text.includes('import.meta.url')) text = text.replaceAll('import.meta.url', `__pipeModuleUrl(${JSON.stringify(`../${rel}`)})`);
       return { contents: text, loader: 'js' };
     });
+    // The lazy requires, as CommonJS modules esbuild bundles: each still runs on first use only.
+    build.onResolve({ filter: /^pipe-lazy:/ }, (args) => ({ path: args.path, namespace: 'pipe-lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'pipe-lazy' }, (args) => {
+      if (args.path === 'pipe-lazy:jsonata') return { contents: "module.exports = () => require('jsonata');", loader: 'js', resolveDir: root };
+      const generated = join(dist, 'dsl', 'generated');
+      const files = readdirSync(generated).filter((f) => f.endsWith('.cjs')).sort();
+      const table = files.map((f) => `  ${JSON.stringify(f.slice(0, -'.cjs'.length))}: () => require(${JSON.stringify(`./${f}`)}),`);
+      return { contents: `module.exports = {\n${table.join('\n')}\n};`, loader: 'js', resolveDir: generated };
+    });
   },
-};
-
-const result = await esbuild.build({
-  metafile: true,
-  absWorkingDir: root,
-  entryPoints: entries,
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  external: ['openai', 'knex', 'pg', 'better-sqlite3'],
-  legalComments: 'inline',
-  logLevel: 'warning',
-  banner: {
-    // CommonJS packages in the bundle (oclif, yaml…) require Node's built-ins; ES module output needs a require for that.
-    js: "// Generated by scripts/bundle-cli.mjs from dist/; do not edit.\nimport { createRequire as __pipeCreateRequire } from 'node:module';\nconst require = __pipeCreateRequire(import.meta.url);",
-  },
-  plugins: [ownModules],
 });
 
-for (const out of Object.keys(result.metafile.outputs)) {
-  if (slash(relative(outdir, join(root, out))).split('/').length !== 2) throw new Error(`bundle-cli: ${out} is not one folder below dist/bundle`);
+for (const name of Object.keys(entries)) {
+  const outfile = join(outdir, name);
+  const result = await esbuild.build({
+    entryPoints: [`pipe-entry:${name}`],
+    outfile,
+    absWorkingDir: root,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['openai', 'knex', 'pg', 'better-sqlite3'],
+    // No import() left in the bundle (see __pipeImport above): any other becomes a require().
+    supported: { 'dynamic-import': false },
+    legalComments: 'inline',
+    logLevel: 'warning',
+    write: false,
+    banner: {
+      js: `// Generated by scripts/bundle-cli.mjs from dist/; do not edit.\nconst __pipeModuleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;`,
+    },
+    plugins: [pipeModules(name)],
+  });
+  const text = result.outputFiles[0].text;
+  // The id the code cache is checked against (src/cli/load-bundle.ts).
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  writeFileSync(outfile, `${text}\n//# pipeBundle=${id}\n`);
 }
 
-// oclif reads <root>/oclif.manifest.json; with dist/bundle as the root, its paths point into the bundle.
+// oclif reads <root>/oclif.manifest.json; with dist/bundle as the root every command is in cli.cjs.
 const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
 for (const command of Object.values(manifest.commands)) {
-  const rel = slash(relative(commandsDir, join(root, ...command.relativePath)));
-  if (!existsSync(join(outdir, 'commands', rel))) throw new Error(`bundle-cli: no bundled file for command ${command.id} (${rel})`);
-  command.relativePath = ['commands', ...rel.split('/')];
+  command.relativePath = ['cli.cjs'];
+  command.isESM = false;
 }
 writeFileSync(join(outdir, 'oclif.manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-console.log(`bundle-cli: wrote ${slash(relative(root, outdir))}/ (${Object.keys(entries).length} entries)`);
+
+// ------------------------------------------------------------------ code caches
+
+// A few commands that take the paths people start most often (help, validate, plan, a dry
+// run, a run with the fake provider, the record listings) in a throw-away repository; each
+// process hands the cache so far to V8 and writes back what it compiled. A command that fails
+// here means a broken bundle, so the build fails.
+const repo = mkdtempSync(join(tmpdir(), 'pipe-bundle-train-'));
+try {
+  cpSync(join(root, 'examples', 'python-slugify'), repo, { recursive: true });
+  writeFileSync(
+    join(repo, 'tasks', 'train.yaml'),
+    'apiVersion: pipe/v1\nkind: Task\nid: train\ngoal: make slugify transliterate\nintent: bugfix\npipeline: fix\nallowed_files: ["src/slugify/*.py"]\nvalidators: []\nfake:\n  responses:\n    - patch_file: ../fixtures/right.patch\n',
+  );
+  const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'pipe', GIT_AUTHOR_EMAIL: 'pipe@localhost', GIT_COMMITTER_NAME: 'pipe', GIT_COMMITTER_EMAIL: 'pipe@localhost' };
+  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'train']]) {
+    const r = spawnSync('git', args, { cwd: repo, env: gitEnv, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bundle-cli: git ${args[0]} failed in the training repository: ${r.stderr || r.error}`);
+  }
+  const shipped = ['pipelines', 'policies'].flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.yaml')).map((f) => `${d}/${f}`));
+  const runs = [
+    [root, ['validate', ...shipped]],
+    [repo, ['validate']],
+    [root, ['--help']],
+    [root, ['validate', '--json', 'pipelines/fix.yaml']],
+    [repo, ['plan', 'tasks/train.yaml']],
+    [repo, ['run', 'tasks/train.yaml', '--dry-run']],
+    [repo, ['run', 'tasks/train.yaml']],
+    [repo, ['runs']],
+    [repo, ['budget']],
+  ];
+  const env = { ...process.env, PIPE_WRITE_CODE_CACHE: '1', NO_COLOR: '1' };
+  delete env.OPENAI_API_KEY;
+  for (const [cwd, args] of runs) {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], { cwd, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bundle-cli: \`pipe ${args.join(' ')}\` exited ${r.status} while training the code cache:\n${r.stderr}`);
+  }
+} finally {
+  rmSync(repo, { recursive: true, force: true });
+}
+for (const name of Object.keys(entries)) {
+  if (!existsSync(join(outdir, `${name}.cache`))) throw new Error(`bundle-cli: no code cache was written for ${name}`);
+}
+console.log(`bundle-cli: wrote ${slash(relative(root, outdir))}/ (${Object.keys(entries).join(', ')}, with code caches)`);
