@@ -9,7 +9,7 @@ try {
 } catch {
   /* a read-only or missing cache folder only costs speed */
 }
-const { readFileSync } = await import('node:fs');
+const { readFileSync, writeSync } = await import('node:fs');
 const { dirname, join } = await import('node:path');
 const { fileURLToPath } = await import('node:url');
 
@@ -19,8 +19,16 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  // The version alone, as oclif prints it, without loading oclif (editor and CI probes call this often).
-  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  // The version alone, as oclif prints it, without loading oclif (editor and CI probes call this often);
+  // written straight to fd 1, since setting up process.stdout costs more than the rest of this path.
+  const line = `${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`;
+  let written = 0;
+  try {
+    written = writeSync(1, line);
+  } catch {
+    /* EAGAIN on a non-blocking pipe: the stream below waits for it */
+  }
+  if (written < Buffer.byteLength(line)) process.stdout.write(Buffer.from(line).subarray(written));
 } else {
   // dist/bundle/ holds the CLI as two CommonJS files with V8 code caches (scripts/bundle-cli.mjs,
   // loaded by dist/cli/load-bundle.js); a build without esbuild has only the separate modules.
