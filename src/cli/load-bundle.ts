@@ -5,6 +5,7 @@
 // compiled in `<bundle>.cache`; later starts hand it to V8, which checks it against its own
 // version and flags and compiles from source when it does not fit, so a missing, stale or
 // foreign cache only costs speed.
+import { isAscii } from 'node:buffer';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -46,7 +47,9 @@ function readCache(file: string, id: string): Buffer | undefined {
  * a later require() of it gets this instance) and returns its exports.
  */
 export function loadBundle(file: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle {
-  const source = readFileSync(file, 'utf8');
+  // The build writes bundles as ASCII: read as one-byte text, without decoding UTF-8.
+  const bytes = readFileSync(file);
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const id = bundleId(source);
   const cacheFile = `${file}.cache`;
   const cachedData = id ? readCache(cacheFile, id) : undefined;

@@ -55,6 +55,10 @@ test('a bundle runs as a CommonJS file: exports, require, __filename, and one in
     assert.is(createRequire(import.meta.url)(file), exports, 'require() of the path gets the loaded instance');
     const later = (await (exports.later as (u: string) => Promise<{ answer: number }>)(pathToFileURL(esm).href)).answer;
     assert.is(later, 42, '__pipeImport imports an ES module');
+    // Bundles are written as ASCII and read as such; any other text is read as UTF-8.
+    const utf8 = join(dir, 'u.cjs');
+    writeFileSync(utf8, 'module.exports = { text: "naïve … ✖" };\n//# pipeBundle=u\n');
+    assert.is(loadBundle(utf8, {}).exports.text, 'naïve … ✖');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
