@@ -84,6 +84,14 @@ function encodingFromTable(name: EncodingName, bytes: Uint8Array): Encoding {
   return { countTokens: (text) => core.countNative(text, undefined) };
 }
 
+/**
+ * Loads the model's encoding now (a few ms, once per process) so a caller can do it while it
+ * waits on something else, e.g. git listing the files the count will cover.
+ */
+export function loadTokenizer(model: string): void {
+  encoding(encodingForModel(model));
+}
+
 // The same long texts (a prompt's context, a recorded answer) are counted again on every
 // attempt and, in a replay, on every run: remember the last few hundred counts.
 const COUNT_CACHE_MIN_CHARS = 512;
