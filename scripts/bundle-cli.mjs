@@ -75,10 +75,17 @@ const entries = {
 // render-error.js on a failure, the step modules) stay separate files, imported as before.
 const separateOnDemand = { 'validate.cjs': new Set(['dsl/documents.js', 'dsl/resolve.js']) };
 
-// require() calls through createRequire that esbuild cannot follow, made bundleable.
+// require() calls through createRequire that esbuild cannot follow, made bundleable: each
+// becomes a function of a small CommonJS module below, so it still runs on first use only.
 const lazyRequires = {
-  'dsl/schemas.js': { call: 'require(`./generated/${file}.cjs`)', module: 'pipe-lazy:generated', by: '__pipeLazy[file]()' },
-  'dsl/expressions.js': { call: "require('jsonata')", module: 'pipe-lazy:jsonata', by: '__pipeLazy()' },
+  'dsl/schemas.js': [{ call: 'require(`./generated/${file}.cjs`)', module: 'pipe-lazy:generated', by: (v) => `${v}[file]()` }],
+  'dsl/expressions.js': [{ call: "require('jsonata')", module: 'pipe-lazy:jsonata', by: (v) => `${v}()` }],
+  'budget/tokens.js': [
+    { call: "requireCjs('gpt-tokenizer/package.json')", module: 'pipe-lazy:gpt-tokenizer/package.json', by: (v) => `${v}()` },
+    { call: "requireCjs('gpt-tokenizer/cjs/BytePairEncodingCore')", module: 'pipe-lazy:gpt-tokenizer/cjs/BytePairEncodingCore', by: (v) => `${v}()` },
+    { call: "requireCjs('gpt-tokenizer/cjs/encodingParams/o200k_base')", module: 'pipe-lazy:gpt-tokenizer/cjs/encodingParams/o200k_base', by: (v) => `${v}()` },
+    { call: "requireCjs('gpt-tokenizer/cjs/encodingParams/cl100k_base')", module: 'pipe-lazy:gpt-tokenizer/cjs/encodingParams/cl100k_base', by: (v) => `${v}()` },
+  ],
 };
 
 const pipeModules = (entry) => ({
@@ -94,10 +101,9 @@ const pipeModules = (entry) => ({
       if (!args.path.startsWith(dist + sep)) return undefined;
       let text = await readFile(args.path, 'utf8');
       const rel = slash(relative(dist, args.path));
-      const lazyRequire = lazyRequires[rel];
-      if (lazyRequire) {
+      for (const [i, lazyRequire] of (lazyRequires[rel] ?? []).entries()) {
         if (!text.includes(lazyRequire.call)) throw new Error(`bundle-cli: ${rel} no longer has ${lazyRequire.call}; update scripts/bundle-cli.mjs`);
-        text = `import __pipeLazy from ${JSON.stringify(lazyRequire.module)};\n${text.replace(lazyRequire.call, lazyRequire.by)}`;
+        text = `import __pipeLazy${i} from ${JSON.stringify(lazyRequire.module)};\n${text.replaceAll(lazyRequire.call, lazyRequire.by(`__pipeLazy${i}`))}`;
       }
       const inBundle = separateOnDemand[entry];
       if (inBundle) {
@@ -115,7 +121,7 @@ const pipeModules = (entry) => ({
     // The lazy requires, as CommonJS modules esbuild bundles: each still runs on first use only.
     build.onResolve({ filter: /^pipe-lazy:/ }, (args) => ({ path: args.path, namespace: 'pipe-lazy' }));
     build.onLoad({ filter: /.*/, namespace: 'pipe-lazy' }, (args) => {
-      if (args.path === 'pipe-lazy:jsonata') return { contents: "module.exports = () => require('jsonata');", loader: 'js', resolveDir: root };
+      if (args.path !== 'pipe-lazy:generated') return { contents: `module.exports = () => require(${JSON.stringify(args.path.slice('pipe-lazy:'.length))});`, loader: 'js', resolveDir: root };
       const generated = join(dist, 'dsl', 'generated');
       const files = readdirSync(generated).filter((f) => f.endsWith('.cjs')).sort();
       const table = files.map((f) => `  ${JSON.stringify(f.slice(0, -'.cjs'.length))}: () => require(${JSON.stringify(`./${f}`)}),`);

@@ -28,8 +28,8 @@ export type RankList = readonly (string | readonly number[] | undefined)[];
 export interface RankTable {
   /** The rank of a token's text, as gpt-tokenizer's string Map would give it. */
   get(key: string): number | undefined;
-  /** Index = rank; only the ranks whose bytes are not valid UTF-8 are present. */
-  byteRanks: Uint8Array[];
+  /** The ranks whose bytes are not valid UTF-8, with their bytes, ascending by rank. */
+  byteRanks: Map<number, Uint8Array>;
   rankCount: number;
 }
 
@@ -123,9 +123,9 @@ export function decodeRankTable(data: Uint8Array): RankTable {
   const chars = new Uint16Array(buf.buffer, buf.byteOffset + charsAt, charCount);
   const byteRankList = u32(byteRanksAt, byteRankCount);
   const byteStarts = u32(byteStartsAt, byteRankCount + 1);
-  const byteRanks: Uint8Array[] = [];
+  const byteRanks = new Map<number, Uint8Array>();
   for (let k = 0; k < byteRankCount; k++) {
-    byteRanks[byteRankList[k]] = new Uint8Array(buf.buffer, buf.byteOffset + bytesAt + byteStarts[k], byteStarts[k + 1] - byteStarts[k]);
+    byteRanks.set(byteRankList[k], new Uint8Array(buf.buffer, buf.byteOffset + bytesAt + byteStarts[k], byteStarts[k + 1] - byteStarts[k]));
   }
   const mask = slotCount - 1;
   return {

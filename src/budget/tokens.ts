@@ -40,15 +40,24 @@ export function encodingForModel(model: string): EncodingName {
   return 'o200k_base';
 }
 
+/** The rank list gpt-tokenizer's encoder is built from: only its forEach and Object.keys are read. */
+interface RankList {
+  forEach(visit: (value: string | Uint8Array, rank: number) => void): void;
+}
 interface BytePairEncodingCoreClass {
-  new (params: { bytePairRankDecoder: unknown[]; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp }): BytePairEncoder;
+  new (params: { bytePairRankDecoder: RankList; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp }): BytePairEncoder;
 }
 interface BytePairEncoder {
   bytePairStringRankEncoder: { get(key: string): number | undefined };
   countNative(text: string, allowedSpecial: Set<string> | undefined): number;
 }
-type EncodingParams = (ranks: unknown[]) => { bytePairRankDecoder: unknown[]; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp };
-const PARAMS_EXPORT: Record<EncodingName, string> = { o200k_base: 'O200KBase', cl100k_base: 'Cl100KBase' };
+type EncodingParams = (ranks: RankList) => { bytePairRankDecoder: RankList; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp };
+
+// Literal requires (one per encoding), so the build can bundle them (scripts/bundle-cli.mjs).
+const ENCODING_PARAMS: Record<EncodingName, () => EncodingParams> = {
+  o200k_base: () => (requireCjs('gpt-tokenizer/cjs/encodingParams/o200k_base') as { O200KBase: EncodingParams }).O200KBase,
+  cl100k_base: () => (requireCjs('gpt-tokenizer/cjs/encodingParams/cl100k_base') as { Cl100KBase: EncodingParams }).Cl100KBase,
+};
 
 /**
  * The encoding, built once per process. The build writes the package's merge ranks as a
@@ -71,15 +80,17 @@ function encoding(name: EncodingName): Encoding {
 
 /**
  * gpt-tokenizer's BytePairEncodingCore with the table as its string → rank lookup (the one
- * field its counting reads ranks of text from); the non-UTF-8 ranks go through its constructor
- * as usual. `countNative(text, undefined)` is what the package's countTokens runs with
- * `disallowedSpecial: new Set()` (special-token strings counted as text).
+ * field its counting reads ranks of text from). Its constructor gets only the non-UTF-8 ranks,
+ * which it sorts for its byte lookup, as a list with a forEach (a 200,000-long array with
+ * holes costs more to walk than the rest of the set-up). `countNative(text, undefined)` is
+ * what the package's countTokens runs with `disallowedSpecial: new Set()` (special-token
+ * strings counted as text).
  */
 function encodingFromTable(name: EncodingName, bytes: Uint8Array): Encoding {
   const table = decodeRankTable(bytes);
   const { BytePairEncodingCore } = requireCjs('gpt-tokenizer/cjs/BytePairEncodingCore') as { BytePairEncodingCore: BytePairEncodingCoreClass };
-  const params = (requireCjs(`gpt-tokenizer/cjs/encodingParams/${name}`) as Record<string, EncodingParams>)[PARAMS_EXPORT[name]];
-  const core = new BytePairEncodingCore(params(table.byteRanks));
+  const byteRanks: RankList = { forEach: (visit) => table.byteRanks.forEach((value, rank) => visit(value, rank)) };
+  const core = new BytePairEncodingCore(ENCODING_PARAMS[name]()(byteRanks));
   core.bytePairStringRankEncoder = table;
   return { countTokens: (text) => core.countNative(text, undefined) };
 }
