@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { ChatMessage } from '../providers/contract.js';
+import { decodeRankTable } from './token-table.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -39,31 +40,67 @@ export function encodingForModel(model: string): EncodingName {
   return 'o200k_base';
 }
 
-interface GptEncodingClass {
-  getEncodingApi(name: EncodingName, getMergeableRanks: () => unknown): Encoding;
+/** The rank list gpt-tokenizer's encoder is built from: only its forEach and Object.keys are read. */
+interface RankList {
+  forEach(visit: (value: string | Uint8Array, rank: number) => void): void;
 }
+interface BytePairEncodingCoreClass {
+  new (params: { bytePairRankDecoder: RankList; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp }): BytePairEncoder;
+}
+interface BytePairEncoder {
+  bytePairStringRankEncoder: { get(key: string): number | undefined };
+  countNative(text: string, allowedSpecial: Set<string> | undefined): number;
+}
+type EncodingParams = (ranks: RankList) => { bytePairRankDecoder: RankList; specialTokensEncoder: Map<string, number>; tokenSplitRegex: RegExp };
+
+// Literal requires (one per encoding), so the build can bundle them (scripts/bundle-cli.mjs).
+const ENCODING_PARAMS: Record<EncodingName, () => EncodingParams> = {
+  o200k_base: () => (requireCjs('gpt-tokenizer/cjs/encodingParams/o200k_base') as { O200KBase: EncodingParams }).O200KBase,
+  cl100k_base: () => (requireCjs('gpt-tokenizer/cjs/encodingParams/cl100k_base') as { Cl100KBase: EncodingParams }).Cl100KBase,
+};
 
 /**
- * The encoding, built once per process. The build writes the package's merge ranks as JSON
- * (scripts/gen-token-ranks.mjs), which loads much faster than the package's JavaScript table;
- * the same ranks go into the same constructor the package's encoding module calls. Without
- * that file (an unbuilt checkout, another gpt-tokenizer version), the package's module.
+ * The encoding, built once per process. The build writes the package's merge ranks as a
+ * binary table (scripts/gen-token-ranks.mjs, src/budget/token-table.ts) that is used as read,
+ * instead of the ~200,000-entry Map the package builds at every start; the package's own
+ * byte-pair encoder and split pattern count with it. Without that file (an unbuilt checkout,
+ * another gpt-tokenizer version), the package's encoding module.
  */
 function encoding(name: EncodingName): Encoding {
   let enc = loaded.get(name);
   if (!enc) {
     // CommonJS build through createRequire: a synchronous, lazy load keeps the counting API synchronous.
     const { version } = requireCjs('gpt-tokenizer/package.json') as { version: string };
-    const ranksFile = join(PACKAGE_ROOT, 'dist', 'token-ranks', `${name}-${version}.json`);
-    if (existsSync(ranksFile)) {
-      const { GptEncoding } = requireCjs('gpt-tokenizer/cjs/GptEncoding') as { GptEncoding: GptEncodingClass };
-      enc = GptEncoding.getEncodingApi(name, () => JSON.parse(readFileSync(ranksFile, 'utf8')) as unknown);
-    } else {
-      enc = requireCjs(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding;
-    }
+    const tableFile = join(PACKAGE_ROOT, 'dist', 'token-ranks', `${name}-${version}.bin`);
+    enc = existsSync(tableFile) ? encodingFromTable(name, readFileSync(tableFile)) : (requireCjs(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding);
     loaded.set(name, enc);
   }
   return enc;
+}
+
+/**
+ * gpt-tokenizer's BytePairEncodingCore with the table as its string → rank lookup (the one
+ * field its counting reads ranks of text from). Its constructor gets only the non-UTF-8 ranks,
+ * which it sorts for its byte lookup, as a list with a forEach (a 200,000-long array with
+ * holes costs more to walk than the rest of the set-up). `countNative(text, undefined)` is
+ * what the package's countTokens runs with `disallowedSpecial: new Set()` (special-token
+ * strings counted as text).
+ */
+function encodingFromTable(name: EncodingName, bytes: Uint8Array): Encoding {
+  const table = decodeRankTable(bytes);
+  const { BytePairEncodingCore } = requireCjs('gpt-tokenizer/cjs/BytePairEncodingCore') as { BytePairEncodingCore: BytePairEncodingCoreClass };
+  const byteRanks: RankList = { forEach: (visit) => table.byteRanks.forEach((value, rank) => visit(value, rank)) };
+  const core = new BytePairEncodingCore(ENCODING_PARAMS[name]()(byteRanks));
+  core.bytePairStringRankEncoder = table;
+  return { countTokens: (text) => core.countNative(text, undefined) };
+}
+
+/**
+ * Loads the model's encoding now (a few ms, once per process) so a caller can do it while it
+ * waits on something else, e.g. git listing the files the count will cover.
+ */
+export function loadTokenizer(model: string): void {
+  encoding(encodingForModel(model));
 }
 
 // The same long texts (a prompt's context, a recorded answer) are counted again on every

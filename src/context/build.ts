@@ -1,6 +1,6 @@
 // The scoped context: the messages one call sends, built only from the task's files
 // and trimmed to the policy's per-call limits, with a record of everything left out.
-import { countMessageTokens, countTextTokens } from '../budget/tokens.js';
+import { countMessageTokens, countTextTokens, loadTokenizer } from '../budget/tokens.js';
 import type { StepContext } from '../runner/types.js';
 import type { ContextFileEntry, ScopedContext } from './types.js';
 import type { ChatMessage } from '../providers/contract.js';
@@ -52,7 +52,14 @@ export async function buildContext(ctx: StepContext, route: RouteDecision, optio
   const ask = answerSettings(ctx.policy, route.role).ask;
   const system = systemPrompt(route.mode, ctx.task, ask, ctx.work.userWork ?? []);
   const closing = closingInstruction(route.mode, ask);
-  const selection = await selectContextFiles(ctx.services.exec, ctx.repo, ctx.task, ctx.policy, maxChars);
+  const selecting = selectContextFiles(ctx.services.exec, ctx.repo, ctx.task, ctx.policy, maxChars);
+  // The count below needs the tokenizer: it loads while git lists the files.
+  try {
+    loadTokenizer(model);
+  } catch {
+    /* the count below meets the same error and reports it */
+  }
+  const selection = await selecting;
   const cut: ScopedContext['cut'] = [...retry.cut, ...selection.cut];
   // One entry per file: a file truncated for characters and then left out for tokens says
   // only what happened last, under the limit that did it.

@@ -1,6 +1,6 @@
 // `pipe valdate`: an unknown command is a usage error (exit 2) with a "did you mean", and
 // with --json it is the same one-document error envelope every command prints.
-import type { Hook } from '@oclif/core';
+import { loadHelpClass, type Hook } from '@oclif/core';
 import { PipeError } from '../errors.js';
 import { errorJson, renderError } from '../cli/base.js';
 import { didYouMean } from '../dsl/suggest.js';
@@ -12,7 +12,6 @@ const hook: Hook<'command_not_found'> = async function (options) {
   if (id === 'help' || id.startsWith('help:')) {
     const topic = [...id.split(':').slice(1), ...(options.argv ?? [])].filter((a) => !a.startsWith('-'));
     if (!topic.length || ids.includes(topic[0])) {
-      const { loadHelpClass } = await import('@oclif/core');
       const HelpClass = await loadHelpClass(options.config);
       await new HelpClass(options.config).showHelp(topic);
       return undefined;

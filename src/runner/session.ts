@@ -108,16 +108,21 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   // A replay without --validate runs no validator: nothing to check or sandbox here.
   const validating = flags.preflight !== false;
   if (validating) await preflightValidators(task, policy, repo, env);
-  const sandbox = await decideSandbox(policy, { env, validating });
-  if (validating) warnOnce(sandbox, (task.validators ?? []).length > 0);
+  // The sandbox probe (a bwrap process) runs while the pipeline loads; its answer or error still comes first.
+  const choosing: Promise<SandboxChoice> = decideSandbox(policy, { env, validating });
+  choosing.catch(() => undefined); // both are awaited below, in this order
   // --pipeline is a path from where it was typed, or else from the repo root (like the task argument).
   const flagDir = flags.pipeline && flagPath(flags.pipeline, repo) !== resolve(flags.pipeline) ? repo : process.cwd();
   const pipelineRef = flags.pipeline ?? task.pipeline ?? 'fix';
-  const pipeline = await loadPipeline(pipelineRef, {
+  const loadingPipeline = loadPipeline(pipelineRef, {
     fromDir: flags.pipeline ? flagDir : taskDir,
     repo,
     pipelinesDir: config.pipelines_dir,
   });
+  loadingPipeline.catch(() => undefined);
+  const sandbox = await choosing;
+  if (validating) warnOnce(sandbox, (task.validators ?? []).length > 0);
+  const pipeline = await loadingPipeline;
   const inputProblems = checkTaskInputs(task, taskSource, pipeline);
   if (inputProblems.length) {
     throw new PipeError('E_SCHEMA', `${displayPath(taskFile)}: the task's inputs do not fit pipeline '${pipeline.name}'`, { diagnostics: inputProblems });

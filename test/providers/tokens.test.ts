@@ -8,12 +8,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { countMessageTokens, countTextTokens, encodingForModel } from '../../src/budget/tokens.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
+import { decodeRankTable } from '../../src/budget/token-table.js';
 
 const requireCjs = createRequire(import.meta.url);
 const tokenizerVersion = (requireCjs('gpt-tokenizer/package.json') as { version: string }).version;
-const ranksFile = (name: string): string => join(PACKAGE_ROOT, 'dist', 'token-ranks', `${name}-${tokenizerVersion}.json`);
-// The build writes the ranks tokens.ts reads; an unbuilt checkout counts with the package's own module.
-const testWithRanks = existsSync(ranksFile('o200k_base')) ? test : test.skip;
+const tableFile = (name: string): string => join(PACKAGE_ROOT, 'dist', 'token-ranks', `${name}-${tokenizerVersion}.bin`);
+// The build writes the rank table tokens.ts reads; an unbuilt checkout counts with the package's own module.
+const testWithTable = existsSync(tableFile('o200k_base')) ? test : test.skip;
 
 test('encoding by model', () => {
   for (const m of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-5-codex', 'gpt-5-pro', 'o1', 'o3-mini', 'o4-mini', 'some-new-model']) {
@@ -30,13 +31,49 @@ test('text counts equal the encoders\' token arrays', () => {
   assert.is(countTextTokens('gpt-5', ''), 0);
 });
 
-testWithRanks('the build\'s JSON merge ranks are exactly the installed gpt-tokenizer\'s', () => {
+testWithTable('the build\'s rank table gives every rank of the installed gpt-tokenizer, and nothing else', () => {
   for (const name of ['o200k_base', 'cl100k_base']) {
-    const own = (requireCjs(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: unknown[] }).default;
-    const written = JSON.parse(readFileSync(ranksFile(name), 'utf8')) as unknown[];
-    assert.is(written.length, own.length, name);
-    assert.ok(own.some((r) => typeof r !== 'string'), `${name} has byte-array ranks, so the round trip covers them`);
-    assert.equal(written, own, name);
+    const own = (requireCjs(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: (string | number[])[] }).default;
+    const table = decodeRankTable(readFileSync(tableFile(name)));
+    assert.is(table.rankCount, own.length, name);
+    assert.ok(own.some((r) => typeof r !== 'string'), `${name} has byte-array ranks, so the table covers them`);
+    let strings = 0;
+    own.forEach((r, rank) => {
+      if (typeof r === 'string') {
+        strings += 1;
+        if (table.get(r) !== rank) assert.unreachable(`${name}: rank ${rank} (${JSON.stringify(r)}) reads back as ${table.get(r)}`);
+        if (table.byteRanks.has(rank)) assert.unreachable(`${name}: string rank ${rank} also has bytes`);
+      } else if (!Buffer.from(r).equals(table.byteRanks.get(rank) ?? Buffer.alloc(0))) assert.unreachable(`${name}: byte rank ${rank} differs`);
+    });
+    assert.is(table.byteRanks.size, own.length - strings, `${name}: only the non-UTF-8 ranks carry bytes`);
+    for (const absent of ['', 'pipe-no-such-token-\u00e9\u00e9\u00e9\u00e9', '\ud800', own[0] + '\0']) assert.is(table.get(absent), undefined, `${name}: ${JSON.stringify(absent)}`);
+  }
+});
+
+testWithTable('counts with the table equal the package\'s own encoders over source text and mixed scripts', () => {
+  const o200k = requireCjs('gpt-tokenizer/cjs/encoding/o200k_base') as { countTokens(t: string, o: object): number };
+  const cl100k = requireCjs('gpt-tokenizer/cjs/encoding/cl100k_base') as { countTokens(t: string, o: object): number };
+  const plain = { disallowedSpecial: new Set<string>() };
+  // Real source (this repository's own) and generated strings mixing scripts, emoji with
+  // modifiers, combining marks, lone surrogates, whitespace runs and special-token text.
+  const texts = ['budget/tokens.ts', 'budget/token-table.ts', 'patch/parse-diff.ts', 'dsl/load.ts'].map((f) => readFileSync(join(PACKAGE_ROOT, 'src', f), 'utf8'));
+  const pools = ['abc XYZ', ' \n\t  ', '日本語中文한국어', 'ñüéçø', '🙂👍🏽‍👩‍💻', '\u0301\u0308', '<|endoftext|>', '\ud800', '\udfff', '0123456789', 'ÆØÅ', 'Ωπβ', 'का', 'ไทย', "'s 'LL"];
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor((seed / 2147483648) * n);
+  };
+  for (let k = 0; k < 1000; k++) {
+    let s = '';
+    for (let i = 1 + next(60); i > 0; i--) {
+      const p = pools[next(pools.length)];
+      s += p.slice(next(p.length));
+    }
+    texts.push(s);
+  }
+  for (const text of texts) {
+    assert.is(countTextTokens('gpt-5', text), o200k.countTokens(text, plain), JSON.stringify(text.slice(0, 80)));
+    assert.is(countTextTokens('gpt-4', text), cl100k.countTokens(text, plain), JSON.stringify(text.slice(0, 80)));
   }
 });
 
