@@ -2,14 +2,17 @@
 // Runs every test/**/*.test.ts file in its own process (uvu + tsx), a few at a time,
 // and ends with the one line CI reads: `N passed, N failed, N skipped` (a test that
 // cannot run here is a named uvu skip, counted, never an early return counted as a pass).
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const filter = process.argv.slice(2);
+const args = process.argv.slice(2);
+const recordTimings = args.includes('--record-timings');
+const filter = args.filter((a) => !a.startsWith('--'));
+const TIMINGS = join(root, 'test', 'timings.json');
 
 function findTests(dir) {
   const out = [];
@@ -56,7 +59,14 @@ function runFile(file) {
 // Test files spend much of their time waiting on subprocesses (git, pytest, bwrap) and on
 // fsync, so twice the core count keeps the cores busy (at most 4; PIPE_TEST_JOBS overrides).
 const width = Math.max(1, Math.min(Number(process.env.PIPE_TEST_JOBS) || availableParallelism() * 2, 4));
-const queue = [...files];
+
+// Longest first (longest-processing-time scheduling): in alphabetical order the slowest
+// files (e2e/, replay/) started last and ran alone at the end. test/timings.json holds
+// each file's milliseconds from one full run (`node test/run.mjs --record-timings`
+// rewrites it); a file not listed there yet goes first, so a new slow file never ends last.
+const timings = existsSync(TIMINGS) ? JSON.parse(readFileSync(TIMINGS, 'utf8')) : {};
+const expected = (file) => timings[relative(root, file)] ?? Infinity;
+const queue = [...files].sort((a, b) => expected(b) - expected(a));
 const results = [];
 async function worker() {
   while (queue.length) {
@@ -74,5 +84,12 @@ const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 const skipped = results.reduce((n, r) => n + r.skipped, 0);
 if (files.length === 0) console.log('no test files found');
+if (recordTimings) {
+  const next = filter.length ? { ...timings } : {};
+  for (const r of results) next[relative(root, r.file)] = r.ms;
+  const sorted = Object.fromEntries(Object.keys(next).sort().map((k) => [k, next[k]]));
+  writeFileSync(TIMINGS, `${JSON.stringify(sorted, null, 2)}\n`);
+  console.log(`wrote ${relative(root, TIMINGS)} (${results.length} files)`);
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || files.length === 0 ? 1 : 0);

@@ -3,7 +3,9 @@
 // normalisation is listed in --json, pipe show and the attempt record; a refused answer
 // is a failed attempt that retries with the reason; the same refusal twice is a stall
 // that escalates (exit 4); a refusal on the last attempt escalates; the tree is
-// byte-identical whenever the run did not succeed.
+// byte-identical whenever the run did not succeed. The runs skip the baseline
+// (--no-baseline): they are about reading answers, not about verdicts against the
+// unchanged tree (run-baseline.test.ts), and each baseline is one more pytest run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
@@ -46,7 +48,7 @@ test('a realistic answer applies; --json, pipe show and the attempt record list 
   const repo = calcRepo();
   try {
     const task = writeTask(repo, [{ patch: PROSE_DIFF }]);
-    const { code, out, stderr } = runJson(repo, [task]);
+    const { code, out, stderr } = runJson(repo, [task, '--no-baseline']);
     assert.is(code, 0, stderr);
     assert.is(out.status, 'succeeded');
     assert.is(readFileSync(join(repo, 'calc/ops.py'), 'utf8'), FIXED);
@@ -80,7 +82,7 @@ test('a refused answer is a failed attempt: the retry carries the reason, the ne
   const repo = calcRepo();
   try {
     const task = writeTask(repo, [{ patch: LAZY }, { patch: PROSE_DIFF }]);
-    const { code, out, stderr } = runJson(repo, [task]);
+    const { code, out, stderr } = runJson(repo, [task, '--no-baseline']);
     assert.is(code, 0, stderr);
     assert.is(out.status, 'succeeded');
     assert.is(out.attempts, 2);
@@ -99,7 +101,7 @@ test('the same refusal twice is a stall: retries stop, the run escalates (exit 4
   try {
     const task = writeTask(repo, [{ patch: UNLOCATABLE }, { patch: UNLOCATABLE }, { diagnosis: 'The answers name add(x, y); the file has add(a, b).' }], { maxAttempts: 3 });
     const before = snapshotTree(repo);
-    const { code, out, stderr } = runJson(repo, [task]);
+    const { code, out, stderr } = runJson(repo, [task, '--no-baseline']);
     assert.is(code, 4, stderr);
     assert.is(out.status, 'escalated');
     assert.is(out.attempts, 2);
@@ -120,7 +122,7 @@ test('a refusal on the last attempt escalates; two patches in one answer are ref
     const two = `${PROSE_DIFF}\nOr, more simply:\n\n\`\`\`diff\n--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return sum((a, b))\n\`\`\`\n`;
     const task = writeTask(repo, [{ patch: two }, { diagnosis: 'Send one diff.' }], { maxAttempts: 1 });
     const before = snapshotTree(repo);
-    const { code, out, stderr } = runJson(repo, [task]);
+    const { code, out, stderr } = runJson(repo, [task, '--no-baseline']);
     assert.is(code, 4, stderr);
     assert.is(out.status, 'escalated');
     assert.match(out.answers[0].refusal?.message ?? '', /contains 2 fenced code blocks that hold patch text/);

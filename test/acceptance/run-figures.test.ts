@@ -2,7 +2,8 @@
 // the nano-dollar — the escalation packet, `pipe show --json`, `pipe budget --json` and
 // the printed summary. (An attempt's cost was once added twice: escalation.json showed
 // every attempt at exactly 2x its ledger row.) `pipe budget` shows the task limit the run
-// enforced: the task's own budget.max_usd when it is below the policy's.
+// enforced: the task's own budget.max_usd when it is below the policy's. The run skips
+// the baseline (--no-baseline): it spends nothing, and it is one more pytest run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ test('escalation packet, pipe show, pipe budget and the ledger agree cent for ce
     // The same unusable answer twice is a stall: two paid builder attempts, then the reviewer's diagnosis.
     const prose = { text: 'I would change add() to return the sum.' };
     const task = writeTask(repo, [prose, prose, { diagnosis: 'add() subtracts; it must add.' }], { extra: 'budget:\n  max_usd: 0.5' });
-    const run = runJson(repo, [task]);
+    const run = runJson(repo, [task, '--no-baseline']);
     assert.is(run.code, 4, run.stderr);
     const rows = ledgerRows(join(repo, '.pipe/ledger.sqlite'));
     assert.equal(rows.map((r) => [r.role, r.status]), [['general_builder', 'settled'], ['general_builder', 'settled'], ['frontier_reviewer', 'settled']]);

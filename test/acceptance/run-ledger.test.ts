@@ -1,7 +1,8 @@
 // Black-box: `ledger:` in Config — one SQLite file shared by two repos is one budget
 // (the second repo is blocked by the first one's spend, nothing sent), and a postgres://
 // URL holds the same ledger_entries rows (PIPE_TEST_PG_URL, in a schema of its own; a named
-// skip without it).
+// skip without it). The runs skip the baseline (--no-baseline): the ledger is the
+// subject here, and each baseline is one more pytest run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
@@ -25,11 +26,11 @@ test('two repos sharing one SQLite ledger share one project budget', () => {
         'team-policy.yaml': 'apiVersion: pipe/v1\nkind: Policy\nbudget:\n  project_total_budget_usd: 0.0041\n',
       });
     }
-    const ra = runJson(a, [writeTask(a, [{ patch: RIGHT }])]);
+    const ra = runJson(a, [writeTask(a, [{ patch: RIGHT }]), '--no-baseline']);
     assert.is(ra.code, 0, ra.stderr);
     const taskB = writeTask(b, [{ patch: RIGHT }]);
     const beforeB = snapshotTree(b);
-    const rb = runJson(b, [taskB]);
+    const rb = runJson(b, [taskB, '--no-baseline']);
     assert.is(rb.code, 3, rb.stderr);
     assert.is(rb.out.status, 'blocked');
     assert.is(rb.out.cost_usd, 0);
@@ -50,7 +51,7 @@ testPg('a postgres:// ledger gets the same rows', async () => {
   const repo = calcRepo();
   try {
     writeFiles(repo, { '.pipe/config.yaml': `apiVersion: pipe/v1\nkind: Config\nledger: ${db.location}\nproject: ${project}\n` });
-    const r = runJson(repo, [writeTask(repo, [{ patch: WRONG }, { patch: RIGHT }])]);
+    const r = runJson(repo, [writeTask(repo, [{ patch: WRONG }, { patch: RIGHT }]), '--no-baseline']);
     assert.is(r.code, 0, `exit ${r.code}: ${JSON.stringify(r.out).slice(0, 1500)}\n${r.stderr}`);
     assert.not.ok(existsSync(join(repo, '.pipe/ledger.sqlite')));
     const rows = await db.query('SELECT * FROM {schema}.ledger_entries ORDER BY created_at, id');

@@ -1,5 +1,7 @@
 // Per-call limits (DSL.md §2 budget): a call that would not fit is blocked before it is
-// sent (exit 3, one `blocked` ledger row); read-only context is trimmed instead.
+// sent (exit 3, one `blocked` ledger row); read-only context is trimmed instead. The
+// runs skip the baseline (--no-baseline): the limits are the subject, and each baseline
+// is one more pytest run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ function repoWithPolicy(policy: string): string {
 test('a file the patch may touch that does not fit max_context_chars_per_call blocks the call (exit 3)', () => {
   const dir = repoWithPolicy('limits:\n  max_context_chars_per_call: 20\n');
   writeTask(dir, [{ patch: RIGHT }]);
-  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml']);
+  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml', '--no-baseline']);
   assert.is(code, 3);
   assert.is(out.status, 'blocked');
   assert.match(String(out.error?.message), /calc\/(__init__|ops)\.py.*max_context_chars_per_call|max_context_chars_per_call.*calc\/ops\.py/);
@@ -36,7 +38,7 @@ test('read-only context that does not fit is trimmed with a record, and the run 
   writeFiles(dir, {
     'tasks/t.yaml': readTaskWithContext(dir),
   });
-  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml']);
+  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml', '--no-baseline']);
   assert.is(code, 0, JSON.stringify(out));
   const state = JSON.parse(readFileSync(join(out.records_dir, 'state.json'), 'utf8'));
   const budget = state.steps.find((s: { id: string }) => s.id === 'budget');
@@ -50,7 +52,7 @@ function readTaskWithContext(dir: string): string {
 test('a role whose output cap is above max_output_tokens_per_call is blocked, not silently clamped', () => {
   const dir = repoWithPolicy('limits:\n  max_output_tokens_per_call: 1000\n');
   writeTask(dir, [{ patch: RIGHT }]);
-  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml']);
+  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml', '--no-baseline']);
   assert.is(code, 3);
   assert.is(out.status, 'blocked');
   assert.match(String(out.error?.message), /max_output_tokens_per_call \(1000 tokens limit per call/);
@@ -60,7 +62,7 @@ test('a role whose output cap is above max_output_tokens_per_call is blocked, no
 test('max_input_tokens_per_call below what the goal and the patchable files need blocks the call', () => {
   const dir = repoWithPolicy('limits:\n  max_input_tokens_per_call: 60\n');
   writeTask(dir, [{ patch: RIGHT }]);
-  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml']);
+  const { code, out } = runJson(dir, ['tasks/t.yaml', '--policy', 'limits.yaml', '--no-baseline']);
   assert.is(code, 3);
   assert.match(String(out.error?.message), /max_input_tokens_per_call/);
 });

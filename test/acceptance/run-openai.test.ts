@@ -1,6 +1,8 @@
 // Black-box: `pipe run` with provider openai against a loopback server the test starts
 // (DSL.md §2 route, §5 ledger, §6 openai facts): tiers sent and served, the flex miss
 // fallback, effort rejection as a configuration error, request ids, no key anywhere.
+// The first run keeps the baseline (its validators' output is searched for the key too);
+// the tier and effort runs skip it (--no-baseline: one more pytest run each, not their subject).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -72,7 +74,7 @@ test('the tier the response reports is recorded, and priority is never sent unle
   const { repo, task } = openaiRepo('policy:\n  builder_service_tier_preference:\n    preferred: priority\n    fallback: default\n    allow_priority: false\n');
   try {
     server.script(chatCompletion({ content: RIGHT, service_tier: 'priority', usage: USAGE, requestId: 'req_served_priority' }));
-    const r = await runCliAsync(['run', task, '--json'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
+    const r = await runCliAsync(['run', task, '--json', '--no-baseline'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
     assert.is(r.code, 0, r.stderr);
     assert.is(server.seen.length, 1);
     assert.is.not(server.seen[0].body?.service_tier, 'priority');
@@ -97,7 +99,7 @@ test('HTTP 400 rejecting the reasoning effort is a configuration error naming th
         { 'x-request-id': 'req_bad_effort' },
       ),
     );
-    const r = await runCliAsync(['run', task, '--json'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
+    const r = await runCliAsync(['run', task, '--json', '--no-baseline'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
     assert.is(r.code, 2, r.stderr);
     const out = JSON.parse(r.stdout) as RunJson;
     assert.is(out.error?.code, 'E_CONFIG');

@@ -1,6 +1,9 @@
 // Black-box: step guarantees of DSL.md §2 through the built CLI — a budget block sends
 // nothing and leaves one blocked row; a patch over the user's edited file is refused
-// (exit 5) before any change; validators see a scrubbed environment.
+// (exit 5) before any change; validators see a scrubbed environment. The budget and
+// gate runs skip the baseline (--no-baseline: it is not their subject, and each is one
+// more pytest run); the scrubbed-environment run keeps it, since the baseline runs the
+// validators too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -22,7 +25,7 @@ test('a role budget below the projection blocks: exit 3, nothing sent, one block
   try {
     const task = writeTask(repo, [{ patch: RIGHT }]);
     const before = snapshotTree(repo);
-    const { code, out, stderr } = runJson(repo, [task, '--policy', 'low.yaml']);
+    const { code, out, stderr } = runJson(repo, [task, '--policy', 'low.yaml', '--no-baseline']);
     assert.is(code, 3, stderr);
     assert.is(out.status, 'blocked');
     assert.is(out.cost_usd, 0);
@@ -46,7 +49,7 @@ test("a patch touching a file the user has edited is refused (exit 5) and the us
     writeFiles(repo, { 'calc/ops.py': edited });
     const task = writeTask(repo, [{ patch: RIGHT }, { patch: RIGHT }, { patch: RIGHT }]);
     const before = snapshotTree(repo);
-    const { code, out, stderr } = runJson(repo, [task]);
+    const { code, out, stderr } = runJson(repo, [task, '--no-baseline']);
     assert.is(code, 5, stderr);
     assert.is(out.status, 'refused');
     assert.equal(out.files_changed, []);

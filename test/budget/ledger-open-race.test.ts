@@ -12,7 +12,7 @@ const NAME = 'ledger on PostgreSQL: 8 processes opening a new database at once a
 
 function openInChild(url: string): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/budget/fixtures/open-worker.ts'), url], { cwd: ROOT });
+    const child = spawn(process.execPath, [join(ROOT, 'test/budget/fixtures/open-worker.mjs'), url], { cwd: ROOT });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code: code ?? -1, stderr }));

@@ -247,11 +247,11 @@ export function defineLedgerSuite(name: string, target: LedgerTarget): void {
   test(`${name}: 8 processes × 50 reservations against a budget for 100 reserve exactly 100`, async () => {
     const where = await target.fresh();
     try {
-      const worker = join(ROOT, 'test', 'budget', 'fixtures', 'reserve-worker.ts');
+      const worker = join(ROOT, 'test', 'budget', 'fixtures', 'reserve-worker.mjs');
       const startAt = Date.now() + 2500;
       const runs = Array.from({ length: 8 }, () =>
         new Promise<{ ok: number; blocked: number }>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', worker, where.location, where.repo, 'conc', '50', '0.01', '1', String(startAt)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(process.execPath, [worker, where.location, where.repo, 'conc', '50', '0.01', '1', String(startAt)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
           let out = '';
           let err = '';
           child.stdout.on('data', (d) => (out += d));

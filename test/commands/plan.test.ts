@@ -32,7 +32,8 @@ test('pipe plan shows the validator sandbox, its rules and each validator\'s ove
   const repo = exampleRepo('python-slugify');
   dirs.push(repo);
   writeFiles(repo, { 'loose.yaml': 'apiVersion: pipe/v1\nkind: Policy\nvalidators:\n  pytest:\n    argv: [python3, -m, pytest, -q]\n    sandbox: { network: loopback, writable: ["~/.cache/pip"] }\n' });
-  const human = runCli(['plan', 'tasks/fix-slugify.yaml', '--repo', repo, '--policy', 'loose.yaml'], { cwd: repo });
+  // --no-baseline here and below: the first test covers plan's baseline; these look at other sections.
+  const human = runCli(['plan', 'tasks/fix-slugify.yaml', '--repo', repo, '--policy', 'loose.yaml', '--no-baseline'], { cwd: repo });
   assert.is(human.code, 0, human.stderr);
   assert.match(human.stdout, /- pytest: network: loopback; writable: ~\/\.cache\/pip/);
   if (hasTool('bwrap')) {
@@ -47,10 +48,10 @@ test('pipe plan shows the validator sandbox, its rules and each validator\'s ove
 test('pipe plan --show-policy includes the merged policy; human output names the rule', () => {
   const repo = exampleRepo('python-slugify');
   dirs.push(repo);
-  const r = runCli(['plan', 'tasks/fix-slugify.yaml', '--repo', repo, '--show-policy', '--json'], { cwd: repo });
+  const r = runCli(['plan', 'tasks/fix-slugify.yaml', '--repo', repo, '--show-policy', '--json', '--no-baseline'], { cwd: repo });
   assert.is(r.code, 0, r.stderr);
   assert.is(JSON.parse(r.stdout).policy.budget.project_total_budget_usd, 5);
-  const human = runCli(['plan', 'tasks/fix-slugify.yaml', '--repo', repo], { cwd: repo });
+  const human = runCli(['plan', 'tasks/fix-slugify.yaml', '--repo', repo, '--no-baseline'], { cwd: repo });
   assert.match(human.stdout, /route\s+general_builder → fake:gpt-5-mini tier flex/);
   assert.match(human.stdout, /rule default/);
   assert.match(human.stdout, /stops before 'propose'/);

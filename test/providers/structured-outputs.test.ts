@@ -2,6 +2,8 @@
 // carries response_format json_schema, strict, generated from proposal.schema.json; the
 // loopback server rejects it (HTTP 400) if it breaks strict mode's rules, as OpenAI would.
 // The answer's nulls (strict mode makes optional keys nullable) read as absent keys.
+// The CLI runs skip the baseline (--no-baseline): the request is the subject, and a
+// baseline is one more pytest run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -70,7 +72,7 @@ test('pipe run with answers.ask json_patch: the request is strict Structured Out
       });
       const task = writeTask(repo, [{ text: 'unused' }]);
       server.script(flag ? strictChatCompletion({ content: PATCH, service_tier: 'flex' }) : chatCompletion({ content: PATCH, service_tier: 'flex' }));
-      const r = await runCliAsync(['run', task, '--json'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
+      const r = await runCliAsync(['run', task, '--json', '--no-baseline'], repo, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseURL });
       assert.is(r.code, 0, r.stderr + r.stdout);
       const out = JSON.parse(r.stdout) as RunJson;
       assert.is(out.status, 'succeeded');
