@@ -31,10 +31,17 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   if (written < Buffer.byteLength(line)) process.stdout.write(Buffer.from(line).subarray(written));
 } else {
   // dist/bundle/ holds the CLI as two CommonJS files with V8 code caches (scripts/bundle-cli.mjs,
-  // loaded by dist/cli/load-bundle.js); a build without esbuild has only the separate modules.
-  const { existsSync } = await import('node:fs');
+  // loaded by dist/cli/load-bundle.js); a build without esbuild has only the separate modules,
+  // and so does a tsc run after the last full build (tsc rewrites every file: the bundle is older).
+  const { existsSync, statSync } = await import('node:fs');
   const bundle = join(root, 'dist', 'bundle');
-  const bundled = (name) => (existsSync(join(bundle, name)) ? join(bundle, name) : null);
+  const bundled = (name) => {
+    try {
+      return statSync(join(bundle, name)).mtimeMs >= statSync(join(root, 'dist', 'paths.js')).mtimeMs ? join(bundle, name) : null;
+    } catch {
+      return null;
+    }
+  };
   if (args[0] === 'validate' && args.slice(1).every((a) => a.length > 0 && !a.startsWith('-'))) {
     // Plain `pipe validate [files]` (editor save hooks, pre-commit) skips oclif; any flag takes the full command.
     const file = bundled('validate.cjs');
