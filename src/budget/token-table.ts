@@ -60,12 +60,7 @@ export function encodeRankTable(ranks: RankList): Buffer {
       byteCount += r.length;
     }
   }
-  const startsAt = HEADER_WORDS * 4;
-  const slotsAt = startsAt + (rankCount + 1) * 4;
-  const charsAt = slotsAt + slotCount * 4;
-  const byteRanksAt = align4(charsAt + charCount * 2);
-  const byteStartsAt = byteRanksAt + byteRankCount * 4;
-  const bytesAt = byteStartsAt + (byteRankCount + 1) * 4;
+  const { startsAt, slotsAt, charsAt, byteRanksAt, byteStartsAt, bytesAt } = sectionsAt(rankCount, slotCount, charCount, byteRankCount);
   const buf = Buffer.alloc(align4(bytesAt + byteCount));
   const header = new Uint32Array(buf.buffer, buf.byteOffset, HEADER_WORDS);
   header.set([MAGIC, VERSION, rankCount, slotCount, charCount, byteRankCount, byteCount, 0]);
@@ -104,6 +99,17 @@ export function encodeRankTable(ranks: RankList): Buffer {
   return buf;
 }
 
+/** Where each section of the file starts (the writer and the reader share the layout). */
+function sectionsAt(rankCount: number, slotCount: number, charCount: number, byteRankCount: number) {
+  const startsAt = HEADER_WORDS * 4;
+  const slotsAt = startsAt + (rankCount + 1) * 4;
+  const charsAt = slotsAt + slotCount * 4;
+  const byteRanksAt = align4(charsAt + charCount * 2);
+  const byteStartsAt = byteRanksAt + byteRankCount * 4;
+  const bytesAt = byteStartsAt + (byteRankCount + 1) * 4;
+  return { startsAt, slotsAt, charsAt, byteRanksAt, byteStartsAt, bytesAt };
+}
+
 /** The table over a file's bytes (no copy unless the bytes are not 4-byte aligned). */
 export function decodeRankTable(data: Uint8Array): RankTable {
   const buf = data.byteOffset % 4 === 0 ? data : Uint8Array.from(data);
@@ -111,12 +117,7 @@ export function decodeRankTable(data: Uint8Array): RankTable {
   if (buf.byteLength < HEADER_WORDS * 4) throw new Error('token rank table: file too short');
   const [magic, version, rankCount, slotCount, charCount, byteRankCount, byteCount] = u32(0, HEADER_WORDS);
   if (magic !== MAGIC || version !== VERSION) throw new Error('token rank table: not a version-1 table');
-  const startsAt = HEADER_WORDS * 4;
-  const slotsAt = startsAt + (rankCount + 1) * 4;
-  const charsAt = slotsAt + slotCount * 4;
-  const byteRanksAt = align4(charsAt + charCount * 2);
-  const byteStartsAt = byteRanksAt + byteRankCount * 4;
-  const bytesAt = byteStartsAt + (byteRankCount + 1) * 4;
+  const { startsAt, slotsAt, charsAt, byteRanksAt, byteStartsAt, bytesAt } = sectionsAt(rankCount, slotCount, charCount, byteRankCount);
   if (buf.byteLength < bytesAt + byteCount) throw new Error('token rank table: file truncated');
   const starts = u32(startsAt, rankCount + 1);
   const slots = u32(slotsAt, slotCount);
