@@ -40,14 +40,19 @@ function runFile(file) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60 * 1000);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const text = strip(out);
+      let text = strip(out);
       const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
       const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN);
       const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
       let result;
-      if (Number.isNaN(total) || Number.isNaN(passed)) result = { passed: 0, failed: 1, skipped: 0, crashed: true };
+      if (Number.isNaN(total) || Number.isNaN(passed)) {
+        // No uvu summary: the process died before the end. Say how, so a crash seen once
+        // under load can be told apart from a failing test (exit code, or the signal).
+        result = { passed: 0, failed: 1, skipped: 0, crashed: true };
+        text += `\n(no uvu summary: the test process ${signal ? `was killed by ${signal}` : `exited with code ${code}`} after ${Date.now() - started} ms)`;
+      }
       // uvu's Total excludes test.skip'd tests, so skips are not subtracted again.
       else result = { passed, failed: total - passed, skipped };
       if (code !== 0 && result.failed === 0) result.failed = 1;
