@@ -2,7 +2,8 @@
 // documents given, with the recorded answers as the model, a ledger seeded with the
 // recorded spend at start, records written to a temp folder, and a tree that is a
 // temporary worktree at the recorded commit (read-only without --validate; its own,
-// patched and validated, with --validate). No model is called and the user's tree and
+// patched and validated, with --validate; its own and patched, validators from the
+// records, for a run that called a reviewer). No model is called and the user's tree and
 // ledger are not touched.
 import type { Exec } from '../exec/run.js';
 import type { SandboxChoice, SandboxMode } from '../exec/sandbox/index.js';
@@ -55,14 +56,19 @@ export async function replayRun(run: LoadedRun, docs: ReplayDocuments, env: Repl
     controller.abort();
   };
   const clock = virtualClock(run.record.started_at);
-  const tree = env.validate ? await env.snapshots.ownTree(start.commit!, start.dirty_files) : await env.snapshots.sharedTree(start.commit!, start.dirty_files);
+  // A reviewer reads the tree with the last attempt's patch still applied (on_fail escalate
+  // runs before finally's rollback), so a run that called one gets a tree of its own that
+  // patches really land in, or its prompt would be rebuilt from the unpatched files; its
+  // validators still answer from the records. Other runs share one read-only tree.
+  const ownTree = env.validate || run.calls.some((c) => c.expect === 'diagnosis');
+  const tree = ownTree ? await env.snapshots.ownTree(start.commit!, start.dirty_files) : await env.snapshots.sharedTree(start.commit!, start.dirty_files);
   if (tree.missing.length) notes.push(`uncommitted at the run's start and changed since, so replayed as committed: ${tree.missing.join(', ')}`);
   if (!run.record.spend_at_start) notes.push(`the ledger's spend at the run's start was not recorded (${run.record.spend_at_start_error ?? 'unknown'}); budgets were checked against no earlier spend`);
   const ledger = env.ledger.forRun(run.record.spend_at_start, docs.project, docs.task.id, () => clock.now());
   const provider = replayProvider(run.calls, { clock, undetermined: stop, standIn: (s) => standIns.push(s), note: (m) => notes.push(m) });
   const recordedRoles = new Set(run.calls.map((c) => c.role));
   try {
-    const exec = env.validate ? env.exec : env.readOnlyExec;
+    const exec = ownTree ? env.exec : env.readOnlyExec;
     const outcome = await executeRun({
       repo: tree.dir,
       task: docs.task,
@@ -89,13 +95,13 @@ export async function replayRun(run: LoadedRun, docs: ReplayDocuments, env: Repl
         provider: () => provider,
         // A role the recorded run called was approved then (on the command line or at the prompt).
         approve: async (request) => recordedRoles.has(request.role),
-        workspace: env.validate ? withRecordedDirty(treeWorkspace(tree.dir, exec), start.dirty_files) : memoryWorkspace(start.dirty_files),
+        workspace: ownTree ? withRecordedDirty(treeWorkspace(tree.dir, exec), start.dirty_files) : memoryWorkspace(start.dirty_files),
         validators: env.validate ? runValidators : recordedValidators(run.validators, { clock, undetermined: stop }),
         sandbox: env.validate ? () => env.sandbox((docs.policy.safety?.sandbox ?? 'auto') as SandboxMode) : async () => NO_SANDBOX,
       },
     });
     return { state: outcome.state, undetermined, standIns, notes };
   } finally {
-    if (env.validate) await env.snapshots.removeTree(tree.dir);
+    if (ownTree) await env.snapshots.removeTree(tree.dir);
   }
 }

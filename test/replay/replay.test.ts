@@ -41,6 +41,8 @@ test('(a) unchanged documents: every run the same, old and new identical byte fo
     assert.is(JSON.stringify(r.new), JSON.stringify(r.old));
     assert.is(JSON.stringify(r.timeline!.new), JSON.stringify(r.timeline!.old));
     assert.equal(r.stand_ins, []);
+    // Every prompt is rebuilt as it was sent: the reviewer's too, which reads the tree with the last attempt's patch applied.
+    assert.equal(r.notes, [], `${r.run_id}: ${r.notes.join('; ')}`);
   }
   const fix = byId(report.runs, fixId);
   assert.is(fix.old!.exit, '0 succeeded');
