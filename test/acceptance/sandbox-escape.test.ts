@@ -23,6 +23,9 @@ const SECRETS = {
 };
 const SSH_KEY = `-----BEGIN PLANTED KEY ${TOKEN}-----`;
 const AWS_FILE = `aws_secret_access_key = planted-aws-file-${TOKEN}`;
+// A .env beside the code (untracked, as it usually is) and git's XDG credential store.
+const DOTENV = `DB_PASSWORD=planted-dotenv-${TOKEN}`;
+const GIT_CREDENTIALS = `https://u:planted-gitcred-${TOKEN}@github.com`;
 // A sleep of a length nothing else uses, so a surviving one is found by its command line.
 const SLEEP_SECONDS = `${4000 + (parseInt(TOKEN.slice(0, 4), 16) % 1000)}.${TOKEN.slice(4, 6).replace(/\D/g, '7')}`;
 
@@ -99,6 +102,8 @@ def detach():
 def test_escape_probes():
     probe("ssh key", lambda: read_secret(${JSON.stringify(join(home, '.ssh/id_rsa'))}))
     probe("aws credentials", lambda: read_secret(${JSON.stringify(join(home, '.aws/credentials'))}))
+    probe(".env in the repo", lambda: read_secret(".env"))
+    probe("git credential store", lambda: read_secret(${JSON.stringify(join(home, '.config/git/credentials'))}))
     probe("own environment", own_env)
     probe("parent environ", lambda: environ_secrets("/proc/%d/environ" % os.getppid()))
     probe("pid 1 environ", lambda: environ_secrets("/proc/1/environ"))
@@ -133,7 +138,7 @@ async function world(): Promise<World> {
   // Outside /tmp, so what hides them in the sandbox is the mask and the read-only root, not the private /tmp.
   const home = mkdtempSync(join('/var/tmp', 'pipe-home-'));
   const outside = mkdtempSync(join('/var/tmp', 'pipe-outside-'));
-  writeFiles(home, { '.ssh/id_rsa': `${SSH_KEY}\n`, '.aws/credentials': `[default]\n${AWS_FILE}\n` });
+  writeFiles(home, { '.ssh/id_rsa': `${SSH_KEY}\n`, '.aws/credentials': `[default]\n${AWS_FILE}\n`, '.config/git/credentials': `${GIT_CREDENTIALS}\n` });
   const w: World = { repo: '', home, outside, server: createServer(), connections: 0, port: 0 };
   w.server.on('connection', (socket) => {
     w.connections += 1;
@@ -148,6 +153,7 @@ async function world(): Promise<World> {
     'tests/test_ops.py': 'from calc.ops import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n',
   });
   writeFiles(w.repo, {
+    '.env': `${DOTENV}\n`,
     'tasks/fx/answer.patch': RIGHT + newFile('tests/test_escape.py', probeModule(home, outside, w.port)),
     'tasks/t.yaml': [
       'apiVersion: pipe/v1', 'kind: Task', 'id: escape', 'goal: add() must return the sum', 'intent: bugfix',
@@ -217,7 +223,7 @@ test('without a sandbox the same probes leak: they are real (pytest run directly
     const status = await new Promise<number | null>((res) => child.on('close', res));
     assert.is(status, 0, output);
     const results = JSON.parse(readFileSync(join(w.repo, 'probe-results.json'), 'utf8')) as Record<string, string>;
-    for (const name of ['ssh key', 'aws credentials', 'own environment', 'parent environ', 'any environ', 'loopback listener', 'write outside the repo', 'write in home', 'write a git hook']) {
+    for (const name of ['ssh key', 'aws credentials', '.env in the repo', 'git credential store', 'own environment', 'parent environ', 'any environ', 'loopback listener', 'write outside the repo', 'write in home', 'write a git hook']) {
       assert.match(results[name], /^LEAKED/, `${name}: ${results[name]}`);
     }
     assert.ok(w.connections > 0);
@@ -236,7 +242,7 @@ withBwrap('in the sandbox every probe fails, the legitimate tests pass, and the 
     const out = JSON.parse(r.stdout) as { status: string; records_dir: string };
     assert.is(out.status, 'succeeded');
     const results = JSON.parse(readFileSync(join(w.repo, 'probe-results.json'), 'utf8')) as Record<string, string>;
-    assert.is(Object.keys(results).length, 11);
+    assert.is(Object.keys(results).length, 13);
     for (const [name, result] of Object.entries(results)) assert.match(result, /^blocked: /, `${name}: ${result}`);
     assert.is(w.connections, 0, 'the loopback listener saw a connection');
     assert.not.ok(existsSync(join(w.outside, 'escaped.txt')));
@@ -247,10 +253,10 @@ withBwrap('in the sandbox every probe fails, the legitimate tests pass, and the 
     assert.is(pytest.status, 'passed');
     assert.is(pytest.sandbox, 'bwrap');
     assert.ok((pytest.sandbox_rules as string[]).some((l) => l.startsWith('network: none')), JSON.stringify(pytest.sandbox_rules));
-    assert.ok((pytest.sandbox_rules as string[]).includes('hidden: ~/.ssh, ~/.aws'), JSON.stringify(pytest.sandbox_rules));
+    assert.ok((pytest.sandbox_rules as string[]).includes('hidden: ~/.config, ~/.ssh, ~/.aws, .env'), JSON.stringify(pytest.sandbox_rules));
     // No planted secret anywhere in the run's records or output.
     const recordText = allText(join(w.repo, '.pipe')) + r.stdout + r.stderr;
-    for (const secret of [...Object.values(SECRETS), SSH_KEY, AWS_FILE]) assert.not.ok(recordText.includes(secret), `${secret} leaked into the records`);
+    for (const secret of [...Object.values(SECRETS), SSH_KEY, AWS_FILE, DOTENV, GIT_CREDENTIALS]) assert.not.ok(recordText.includes(secret), `${secret} leaked into the records`);
   } finally {
     for (const pid of survivingSleepers()) process.kill(pid, 'SIGKILL');
     await close(w);

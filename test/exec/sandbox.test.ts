@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlink
 import { join } from 'node:path';
 import { isPipeError } from '../../src/errors.js';
 import { runCommand } from '../../src/exec/run.js';
-import { bwrapArgs, chooseSandbox, describeRules, recogniseDenials, sandboxRulesFor, unsandboxedWarning, type SandboxRules } from '../../src/exec/sandbox/index.js';
+import { bwrapArgs, chooseSandbox, describeRules, recogniseDenials, repoSecretFiles, sandboxRulesFor, unsandboxedWarning, type SandboxRules } from '../../src/exec/sandbox/index.js';
 import { cleanup, gitIn, hasTool, makeRepo, tempDir, writeFiles } from '../helpers/repo.js';
 
 const RULES: SandboxRules = {
@@ -81,6 +81,27 @@ test('sandboxRulesFor: masks only what exists (folders and files, through symlin
     assert.ok(lines.includes('hidden: ~/.ssh, ~/real-aws, ~/.npmrc'), lines.join('\n'));
     assert.ok(lines.includes('read-only in the repository: .git, .pipe'), lines.join('\n'));
     assert.ok(lines[0].startsWith('network: loopback'));
+  } finally {
+    cleanup(home, repo);
+  }
+});
+
+test('sandboxRulesFor: relative globs hide the repository\'s .env files at any depth (not templates, not node_modules); ~/.config hides what is under it', () => {
+  const home = tempDir('pipe-home-');
+  const repo = makeRepo({ 'a.txt': 'a' });
+  try {
+    writeFiles(home, { '.config/gh/hosts.yml': 'oauth_token: x', '.config/git/credentials': 'https://u:p@h' });
+    writeFiles(repo, { '.env': 'K=1', '.env.local': 'K=2', '.env.example': 'K=', 'api/.env': 'K=3', 'api/.env.production': 'K=4', 'node_modules/pkg/.env': 'K=5', 'envfile.txt': '' });
+    const mask = ['~/.config/gh', '~/.config', '~/.ssh', '**/.env', '**/.env.*', '!**/.env.example'];
+    const rules = sandboxRulesFor({ repo, home, safety: { sandbox_mask: mask }, validator: undefined });
+    const h = realpathSync(home);
+    const r = realpathSync(repo);
+    assert.equal(rules.masks, [
+      { path: join(h, '.config'), kind: 'dir' },
+      ...['.env', '.env.local', 'api/.env', 'api/.env.production'].map((p) => ({ path: join(r, p), kind: 'file' })),
+    ]);
+    assert.ok(describeRules(rules).includes('hidden: ~/.config, .env, .env.local, api/.env, api/.env.production'), describeRules(rules).join('\n'));
+    assert.equal(repoSecretFiles(r, ['.env']), [], 'a plain relative path is a path, not a glob');
   } finally {
     cleanup(home, repo);
   }
@@ -177,6 +198,22 @@ withBwrap('runCommand in bwrap: the repo is writable, .git, / and masked paths a
     assert.not.ok(existsSync('/usr/pipe-sandbox-probe'));
   } finally {
     cleanup(repo, home, outside);
+  }
+});
+
+withBwrap('bwrap: a masked .env in the repository reads as nothing, the rest of the repository as it is', async () => {
+  const repo = makeRepo({ 'a.txt': 'visible' });
+  try {
+    const found = await chooseSandbox('required', { exec: runCommand, platform: 'linux', pathValue: process.env.PATH });
+    writeFiles(repo, { '.env': 'OPENAI_API_KEY=sk-from-dotenv-123456' });
+    const rules = sandboxRulesFor({ repo, home: undefined, safety: { sandbox_mask: ['**/.env'] }, validator: undefined });
+    const r = await runCommand({ argv: ['/bin/sh', '-c', 'cat a.txt; cat .env; echo; echo x > .env'], cwd: repo, root: repo, timeoutMs: 60_000, sandbox: { bwrap: found.bwrap!, rules } });
+    assert.match(r.stdout, /^visible/);
+    assert.not.match(r.stdout + r.stderr, /sk-from-dotenv/);
+    assert.ok(r.failed, 'writing the masked file fails');
+    assert.is(readFileSync(join(repo, '.env'), 'utf8'), 'OPENAI_API_KEY=sk-from-dotenv-123456');
+  } finally {
+    cleanup(repo);
   }
 });
 
