@@ -5,6 +5,14 @@ import { isSecretName } from '../exec/env.js';
 
 const PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_*-]{8,}/g, // OpenAI-style keys, also as the API echoes them masked (sk-proj-****abcd)
+  // Shapes of keys a validator could read from a file when it runs unsandboxed (the
+  // environment's values are removed by value below): GitHub, AWS access key ids, Slack,
+  // Google API keys, PEM private keys (to their end, or the end of the text when cut).
+  /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
+  /\bAIza[0-9A-Za-z_-]{35}/g,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, // Authorization header values
   /("?authorization"?\s*[:=]\s*"?)[^",\s}]+/gi,
   /("?api[_-]?key"?\s*[:=]\s*"?)[^",\s}]+/gi,
@@ -27,10 +35,40 @@ export function resetRedaction(): void {
   secretValues = null;
 }
 
+// A secret cut short by the tool that printed it (pytest's `-rf` summary ends a line with
+// '...', an output cap ends the text): at least this many of its characters, at the cut.
+const MIN_FRAGMENT = 8;
+const CUT_AFTER = /^(?:\.\.\.|…|\r?\n|$)/;
+const CUT_BEFORE = /(?:\.\.\.|…|\n|^)$/;
+
+/** Removes a secret's head that runs into a cut (`awsSECRETK...`) and its tail that comes out of one (`...ETKEY123`). */
+function redactCutSecret(text: string, secret: string): string {
+  if (secret.length < MIN_FRAGMENT + 4) return text;
+  let out = text;
+  const head = secret.slice(0, MIN_FRAGMENT);
+  for (let i = out.indexOf(head); i !== -1; i = out.indexOf(head, i + 1)) {
+    let k = MIN_FRAGMENT;
+    while (k < secret.length && out[i + k] === secret[k]) k += 1;
+    if (CUT_AFTER.test(out.slice(i + k))) out = `${out.slice(0, i)}[REDACTED]${out.slice(i + k)}`;
+  }
+  const tail = secret.slice(-MIN_FRAGMENT);
+  for (let j = out.indexOf(tail); j !== -1; j = out.indexOf(tail, j + 1)) {
+    const end = j + MIN_FRAGMENT;
+    let start = j;
+    while (end - start < secret.length && start > 0 && out[start - 1] === secret[secret.length - (end - start) - 1]) start -= 1;
+    if (CUT_BEFORE.test(out.slice(0, start))) {
+      out = `${out.slice(0, start)}[REDACTED]${out.slice(end)}`;
+      j = start;
+    }
+  }
+  return out;
+}
+
 export function redact(text: string): string {
   let out = text;
   for (const value of knownSecretValues()) {
     if (out.includes(value)) out = out.split(value).join('[REDACTED]');
+    out = redactCutSecret(out, value);
   }
   for (const pattern of PATTERNS) {
     out = out.replace(pattern, (match, prefix: string | undefined) =>

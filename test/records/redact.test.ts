@@ -29,6 +29,23 @@ test("a credential-looking variable's value is removed wherever it appears, word
   assert.equal(redactValue({ a: ['x hunter2-but-longer y'], n: 3 }), { a: ['x [REDACTED] y'], n: 3 });
 });
 
+test('a secret cut short where a tool truncated its output is removed too: head before "..." or the end, tail after "..."', () => {
+  process.env.PIPE_TEST_SECRET_TOKEN = 'awsPROBESECRET98765';
+  resetRedaction();
+  // pytest's -rf summary line, cut at the terminal width in the middle of the value.
+  assert.is(redact("FAILED tests/test_x.py::test_env - AssertionError: 'AWS=awsPROBESEC..."), "FAILED tests/test_x.py::test_env - AssertionError: 'AWS=[REDACTED]...");
+  assert.is(redact('captured up to the cap: awsPROBESECRE'), 'captured up to the cap: [REDACTED]');
+  assert.is(redact('tail kept: ...ROBESECRET98765 end'), 'tail kept: ...[REDACTED] end');
+  assert.is(redact('awsPROBE is a word here, not a cut'), 'awsPROBE is a word here, not a cut', 'a fragment not at a cut stays');
+});
+
+test('key shapes read from files are removed (GitHub, AWS key ids, Slack, PEM private keys)', () => {
+  assert.is(redact('token ghp_0123456789abcdefghijABCDEFGHIJ012345 in hosts.yml'), 'token [REDACTED] in hosts.yml');
+  assert.is(redact('id AKIAIOSFODNN7EXAMPLE,'), 'id [REDACTED],');
+  assert.is(redact('E  -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\nnext'), 'E  [REDACTED]\nnext');
+  assert.is(redact('E  -----BEGIN RSA PRIVATE KEY-----\nMIIEow'), 'E  [REDACTED]');
+});
+
 test('ordinary text is untouched', () => {
   const text = 'Incorrect answer: the key insight is that api keys rotate; see docs/providers.md:12.';
   assert.is(redact(text), text);
