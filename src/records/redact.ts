@@ -1,7 +1,9 @@
 // Secrets never reach a record, a log line or an error: every string pipe writes out
 // passes through redact(), which removes the values of credential-looking environment
 // variables and anything shaped like an API key or an Authorization header.
+import { readFileSync } from 'node:fs';
 import { isSecretName } from '../exec/env.js';
+import { repoSecretFiles } from '../exec/sandbox/rules.js';
 
 const PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_*-]{8,}/g, // OpenAI-style keys, also as the API echoes them masked (sk-proj-****abcd)
@@ -19,20 +21,45 @@ const PATTERNS: RegExp[] = [
 ];
 
 let secretValues: string[] | null = null;
+const addedValues = new Set<string>();
 
 function knownSecretValues(): string[] {
   if (secretValues === null) {
-    secretValues = Object.entries(process.env)
+    const fromEnv = Object.entries(process.env)
       .filter(([name, value]) => isSecretName(name) && typeof value === 'string' && value.length >= 6)
-      .map(([, value]) => value as string)
-      .sort((a, b) => b.length - a.length);
+      .map(([, value]) => value as string);
+    secretValues = [...new Set([...fromEnv, ...addedValues])].sort((a, b) => b.length - a.length);
   }
   return secretValues;
 }
 
-/** Forget cached secret values (tests change the environment). */
+/** Forget cached secret values (tests change the environment), and the ones added. */
 export function resetRedaction(): void {
   secretValues = null;
+  addedValues.clear();
+}
+
+/** Values to remove from everything written from now on, besides the environment's (a repository's .env). */
+export function addSecretValues(values: Iterable<string>): void {
+  for (const v of values) if (v.length >= 6) addedValues.add(v);
+  secretValues = null;
+}
+
+/**
+ * The values of a .env file worth redacting: those of credential-looking names, and long
+ * random-looking ones (letters and digits, no spaces) whatever the name. Short plain values
+ * (`PORT=8000`, `DEBUG=true`, `ENV=development`) stay readable in output.
+ */
+export function dotenvSecretValues(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const value = m[2].replace(/^(['"])(.*)\1$/, '$2');
+    if (value.length < 6) continue;
+    if (isSecretName(m[1]) || (value.length >= 16 && !/\s/.test(value) && /[A-Za-z]/.test(value) && /\d/.test(value))) out.push(value);
+  }
+  return out;
 }
 
 // A secret cut short by the tool that printed it (pytest's `-rf` summary ends a line with
@@ -76,6 +103,20 @@ export function redact(text: string): string {
     );
   }
   return out;
+}
+
+/**
+ * Adds the secrets of the repository's .env files (at any depth) to what is redacted: a
+ * validator that runs unsandboxed can read them and print them in its failure output.
+ */
+export function redactRepoDotenv(repo: string): void {
+  for (const file of repoSecretFiles(repo, ['**/.env', '**/.env.*'])) {
+    try {
+      addSecretValues(dotenvSecretValues(readFileSync(file, 'utf8')));
+    } catch {
+      /* unreadable: nothing to add */
+    }
+  }
 }
 
 /** Redacts every string inside a JSON-like value. */

@@ -1,7 +1,8 @@
 // redact(): secrets out, the sentence kept — a person must still read what went wrong.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { redact, redactValue, resetRedaction } from '../../src/records/redact.js';
+import { dotenvSecretValues, redact, redactRepoDotenv, redactValue, resetRedaction } from '../../src/records/redact.js';
+import { cleanup, makeRepo, writeFiles } from '../helpers/repo.js';
 
 const KEY = 'sk-test-ABCDEF123456';
 
@@ -44,6 +45,19 @@ test('key shapes read from files are removed (GitHub, AWS key ids, Slack, PEM pr
   assert.is(redact('id AKIAIOSFODNN7EXAMPLE,'), 'id [REDACTED],');
   assert.is(redact('E  -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\nnext'), 'E  [REDACTED]\nnext');
   assert.is(redact('E  -----BEGIN RSA PRIVATE KEY-----\nMIIEow'), 'E  [REDACTED]');
+});
+
+test("a repository's .env values are redacted once registered: credential names, and long random-looking values; plain settings stay", () => {
+  assert.equal(dotenvSecretValues('# c\nexport DB_PASSWORD="hunter2-long"\nSTRIPE=rk_live_51Habc123XYZ789\nPORT=8000\nENV=development\nTITLE=a long title with words 42\n'), ['hunter2-long', 'rk_live_51Habc123XYZ789']);
+  const repo = makeRepo({ 'a.txt': 'a' });
+  try {
+    writeFiles(repo, { '.env': 'DB_PASSWORD=hunter2-long\nENV=development\n', 'api/.env.local': 'STRIPE=rk_live_51Habc123XYZ789\n' });
+    assert.is(redact('E  AssertionError: hunter2-long rk_live_51Habc123XYZ789 development'), 'E  AssertionError: hunter2-long rk_live_51Habc123XYZ789 development');
+    redactRepoDotenv(repo);
+    assert.is(redact('E  AssertionError: hunter2-long rk_live_51Habc123XYZ789 development'), 'E  AssertionError: [REDACTED] [REDACTED] development');
+  } finally {
+    cleanup(repo);
+  }
 });
 
 test('ordinary text is untouched', () => {
