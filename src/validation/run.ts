@@ -177,6 +177,8 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         env: spec.env,
         signal,
         sandbox: box.exec,
+        // In bwrap its PID namespace ends everything; without one, what escaped the process group is found and killed.
+        reapDetached: true,
       });
       const truncated = r.stdoutTruncated || r.stderrTruncated;
       const stdout = stripAnsi(r.stdout);
