@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { cleanup, gitIn, hasTool, makeRepo, runCliAsync, tempDir, writeFiles } from '../helpers/repo.js';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { OPS, RIGHT, events } from './run-kit.js';
 
 const TOKEN = randomBytes(6).toString('hex');
@@ -260,6 +260,58 @@ withBwrap('in the sandbox every probe fails, the legitimate tests pass, and the 
   } finally {
     for (const pid of survivingSleepers()) process.kill(pid, 'SIGKILL');
     await close(w);
+  }
+});
+
+/** A test module that, unsandboxed, prints pipe's environment (some of it cut short, as pytest's summary cuts lines), the .env, and leaves a daemon. */
+const PRINTING_PROBE = `import os, subprocess
+
+
+def test_prints_what_it_can_read():
+    subprocess.Popen(["setsid", "sleep", "${SLEEP_SECONDS}"], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environ = open("/proc/%d/environ" % os.getppid(), "rb").read().decode(errors="replace").split("\\0")
+    planted = [v for v in environ if "planted" in v]
+    cut = [v[: v.index("=") + 14] + "..." for v in planted]
+    own = [k for k, v in os.environ.items() if "planted" in v]
+    dotenv = open(".env").read().strip()
+    print("\\n".join(cut))
+    assert not planted, "own env: %s; parent env: %s; .env: %s" % (own, planted, dotenv)
+`;
+
+test('without bwrap (auto), validators run unsandboxed: the user is told, the environment is scrubbed, output is redacted (cut values and .env too), no daemon survives', async () => {
+  const w = await world();
+  const bin = tempDir('pipe-bin-');
+  try {
+    // PATH without bwrap: what the validator and its test need, nothing else.
+    const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+    symlinkSync(python, join(bin, 'python3'));
+    for (const tool of ['git', 'setsid', 'sleep', 'sh']) {
+      const found = process.env.PATH!.split(':').map((d) => join(d, tool)).find((p) => existsSync(p));
+      symlinkSync(found!, join(bin, tool));
+    }
+    writeFiles(w.repo, { 'tasks/fx/answer.patch': RIGHT + newFile('tests/test_prints.py', PRINTING_PROBE) });
+    const r = await runCliAsync(['run', 'tasks/t.yaml'], w.repo, { ...runEnv(w.home), PATH: bin });
+    assert.is(r.code, 4, r.stdout + r.stderr); // the probe fails, so the run escalates
+    assert.match(r.stderr, /validators will run without a sandbox: bubblewrap \(bwrap\) is not installed or not on PATH\. Their environment is scrubbed of credentials and their output redacted, but the code they run .* can read your files/);
+    assert.match(r.stdout, /sandbox +none: validators ran unsandboxed \(bubblewrap \(bwrap\) is not installed or not on PATH\)/);
+    const runs = join(w.repo, '.pipe/runs');
+    const dir = join(runs, readdirSync(runs)[0]);
+    const pytest = events(dir).filter((e) => e.type === 'validator.result' && e.validator === 'pytest').pop()!;
+    assert.is(pytest.sandbox, 'none');
+    const log = readFileSync(join(dir, 'validators/attempt-1/pytest.log'), 'utf8');
+    assert.match(log, /own env: \[\]/, 'the validator\'s own environment holds no planted secret');
+    assert.match(log, /OPENAI_API_KEY=\[REDACTED\]/, 'the probe did read pipe\'s environment: ' + log.slice(-1500));
+    assert.match(log, /DB_PASSWORD=\[REDACTED\]/, 'the probe did read the .env');
+    const recordText = allText(join(w.repo, '.pipe')) + r.stdout + r.stderr;
+    for (const secret of [...Object.values(SECRETS), DOTENV.split('=')[1]]) {
+      assert.not.ok(recordText.includes(secret.slice(0, 12)), `${secret} (or its first 12 characters) leaked into the records or the terminal`);
+    }
+    assert.equal(survivingSleepers(), [], 'a setsid daemon outlived the unsandboxed validator');
+  } finally {
+    for (const pid of survivingSleepers()) process.kill(pid, 'SIGKILL');
+    await close(w);
+    cleanup(bin);
   }
 });
 
