@@ -15,6 +15,8 @@ const PATTERNS: RegExp[] = [
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
   /\bAIza[0-9A-Za-z_-]{35}/g,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  // The password of a URL (postgres://app:pw@db, a git credential store's https://u:token@github.com).
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"]+:)[^\s/@'"]+(?=@)/gi,
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, // Authorization header values
   /("?authorization"?\s*[:=]\s*"?)[^",\s}]+/gi,
   /("?api[_-]?key"?\s*[:=]\s*"?)[^",\s}]+/gi,

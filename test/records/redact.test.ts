@@ -45,6 +45,8 @@ test('key shapes read from files are removed (GitHub, AWS key ids, Slack, PEM pr
   assert.is(redact('id AKIAIOSFODNN7EXAMPLE,'), 'id [REDACTED],');
   assert.is(redact('E  -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\nnext'), 'E  [REDACTED]\nnext');
   assert.is(redact('E  -----BEGIN RSA PRIVATE KEY-----\nMIIEow'), 'E  [REDACTED]');
+  assert.is(redact("OperationalError: could not connect to postgres://app:s3cr3t-pw@db:5432/app"), 'OperationalError: could not connect to postgres://app:[REDACTED]@db:5432/app');
+  assert.is(redact('https://u:gho_abc@github.com and https://github.com/a:b/c and user@host'), 'https://u:[REDACTED]@github.com and https://github.com/a:b/c and user@host');
 });
 
 test("a repository's .env values are redacted once registered: credential names, and long random-looking values; plain settings stay", () => {
