@@ -112,6 +112,7 @@ def test_escape_probes():
     probe("write outside the repo", lambda: write(${JSON.stringify(join(outside, 'escaped.txt'))}))
     probe("write in home", lambda: write(${JSON.stringify(join(home, 'escaped.txt'))}))
     probe("write a git hook", lambda: write(".git/hooks/post-checkout"))
+    probe("write a hook in core.hooksPath", lambda: write(".githooks/pre-push"))
     probe("detached process", detach)
     with open("probe-results.json", "w") as f:
         json.dump(RESULTS, f, indent=1)
@@ -152,7 +153,10 @@ async function world(): Promise<World> {
     'tests/__init__.py': '',
     'tests/test_ops.py': 'from calc.ops import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n',
   });
+  // Hooks kept in the work tree (core.hooksPath, as husky and many teams set it): git runs them on the next push.
+  gitIn(w.repo, 'config', 'core.hooksPath', '.githooks');
   writeFiles(w.repo, {
+    '.githooks/.keep': '',
     '.env': `${DOTENV}\n`,
     'tasks/fx/answer.patch': RIGHT + newFile('tests/test_escape.py', probeModule(home, outside, w.port)),
     'tasks/t.yaml': [
@@ -223,7 +227,7 @@ test('without a sandbox the same probes leak: they are real (pytest run directly
     const status = await new Promise<number | null>((res) => child.on('close', res));
     assert.is(status, 0, output);
     const results = JSON.parse(readFileSync(join(w.repo, 'probe-results.json'), 'utf8')) as Record<string, string>;
-    for (const name of ['ssh key', 'aws credentials', '.env in the repo', 'git credential store', 'own environment', 'parent environ', 'any environ', 'loopback listener', 'write outside the repo', 'write in home', 'write a git hook']) {
+    for (const name of ['ssh key', 'aws credentials', '.env in the repo', 'git credential store', 'own environment', 'parent environ', 'any environ', 'loopback listener', 'write outside the repo', 'write in home', 'write a git hook', 'write a hook in core.hooksPath']) {
       assert.match(results[name], /^LEAKED/, `${name}: ${results[name]}`);
     }
     assert.ok(w.connections > 0);
@@ -242,12 +246,13 @@ withBwrap('in the sandbox every probe fails, the legitimate tests pass, and the 
     const out = JSON.parse(r.stdout) as { status: string; records_dir: string };
     assert.is(out.status, 'succeeded');
     const results = JSON.parse(readFileSync(join(w.repo, 'probe-results.json'), 'utf8')) as Record<string, string>;
-    assert.is(Object.keys(results).length, 13);
+    assert.is(Object.keys(results).length, 14);
     for (const [name, result] of Object.entries(results)) assert.match(result, /^blocked: /, `${name}: ${result}`);
     assert.is(w.connections, 0, 'the loopback listener saw a connection');
     assert.not.ok(existsSync(join(w.outside, 'escaped.txt')));
     assert.not.ok(existsSync(join(w.home, 'escaped.txt')));
     assert.not.ok(existsSync(join(w.repo, '.git/hooks/post-checkout')));
+    assert.not.ok(existsSync(join(w.repo, '.githooks/pre-push')));
     assert.equal(survivingSleepers(), []);
     const pytest = events(out.records_dir).find((e) => e.type === 'validator.result' && e.validator === 'pytest')!;
     assert.is(pytest.status, 'passed');

@@ -2,7 +2,7 @@
 // and `required` without bwrap, and a few real bwrap runs through runCommand.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPipeError } from '../../src/errors.js';
 import { runCommand } from '../../src/exec/run.js';
@@ -104,6 +104,22 @@ test('sandboxRulesFor: relative globs hide the repository\'s .env files at any d
     assert.equal(repoSecretFiles(r, ['.env']), [], 'a plain relative path is a path, not a glob');
   } finally {
     cleanup(home, repo);
+  }
+});
+
+test('sandboxRulesFor: a hooks folder in the work tree (core.hooksPath, husky) is read-only; one outside the repository or the repo itself is not listed', () => {
+  const repo = makeRepo({ '.githooks/pre-commit': '#!/bin/sh\n', '.husky/_/h': '', '.husky/pre-push': '#!/bin/sh\n' });
+  try {
+    const r = realpathSync(repo);
+    gitIn(repo, 'config', 'core.hooksPath', '.githooks');
+    assert.equal(sandboxRulesFor({ repo, home: undefined, safety: undefined, validator: undefined }).readOnly, [join(r, '.git'), join(r, '.githooks'), join(r, '.husky')]);
+    gitIn(repo, 'config', 'core.hooksPath', '.husky/_');
+    assert.equal(sandboxRulesFor({ repo, home: undefined, safety: undefined, validator: undefined }).readOnly, [join(r, '.git'), join(r, '.husky')]);
+    gitIn(repo, 'config', 'core.hooksPath', '/usr/share/hooks');
+    rmSync(join(repo, '.husky'), { recursive: true });
+    assert.equal(sandboxRulesFor({ repo, home: undefined, safety: undefined, validator: undefined }).readOnly, [join(r, '.git')]);
+  } finally {
+    cleanup(repo);
   }
 });
 

@@ -3,7 +3,7 @@
 // (bwrap refuses to mount a missing path) and to resolve symlinks, so a mask lands on
 // the folder a link points to.
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { Mask, NetworkRule, SandboxRules } from './types.js';
 
@@ -56,28 +56,67 @@ function existing(paths: readonly string[], home: string | undefined, repo: stri
   return out;
 }
 
-/** .git (a folder, or a file pointing at the git dir of a worktree), that git dir, and .pipe. */
-function repoReadOnly(repo: string): string[] {
+/** core.hooksPath values set in these git config files (a [core] section's hookspath, any case). */
+function hooksPathsIn(files: readonly string[]): string[] {
   const out: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    let inCore = false;
+    for (const line of text.split(/\r?\n/)) {
+      const section = /^\s*\[([^\]"\s]+)/.exec(line);
+      if (section) inCore = section[1].toLowerCase() === 'core';
+      const m = inCore ? /^\s*hookspath\s*=\s*(.*?)\s*$/i.exec(line) : null;
+      if (m && m[1]) out.push(m[1].replace(/^"(.*)"$/, '$1'));
+    }
+  }
+  return out;
+}
+
+/**
+ * .git (a folder, or a file pointing at the git dir of a worktree), that git dir, and .pipe;
+ * and a hooks folder inside the repository (core.hooksPath, say .githooks or husky's
+ * .husky/_, whose scripts run .husky/<hook>): git runs what is there on your next commit or
+ * push, outside any sandbox, so a validator must not be able to plant a hook there either.
+ */
+function repoReadOnly(repo: string, home: string | undefined): string[] {
+  const out: string[] = [];
+  const configs: string[] = [];
   const dotGit = join(repo, '.git');
   try {
     const st = lstatSync(dotGit);
     out.push(dotGit);
+    if (st.isDirectory()) configs.push(join(dotGit, 'config'));
     if (st.isFile()) {
       const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
       const gitDir = m ? real(resolve(repo, m[1].trim())) : null;
       if (gitDir) {
         out.push(gitDir);
+        configs.push(join(gitDir, 'config.worktree'));
         try {
           const common = real(resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim()));
           if (common && !out.includes(common)) out.push(common);
+          if (common) configs.push(join(common, 'config'), join(common, 'config.worktree'));
         } catch {
           /* not a linked worktree */
+          configs.push(join(gitDir, 'config'));
         }
       }
     }
   } catch {
     /* no .git: nothing to protect */
+  }
+  if (home) configs.push(join(home, '.gitconfig'), join(home, '.config', 'git', 'config'));
+  const hooks = hooksPathsIn(configs).map((h) => real(expandPath(h, home, repo)));
+  if (real(join(repo, '.husky'))) hooks.push(real(join(repo, '.husky')));
+  for (let h of hooks) {
+    if (h === null || h === repo || !inside(repo, h)) continue;
+    if (basename(h) === '_' && basename(dirname(h)) === '.husky') h = dirname(h);
+    if (!out.includes(h)) out.push(h);
   }
   if (real(join(repo, '.pipe'))) out.push(join(repo, '.pipe'));
   return out;
@@ -144,7 +183,7 @@ export function sandboxRulesFor(input: RulesInput): SandboxRules {
   for (const path of repoSecretFiles(repo, maskEntries)) masks.push({ path, kind: 'file' });
   return {
     repo,
-    readOnly: repoReadOnly(repo),
+    readOnly: repoReadOnly(repo, home),
     network: input.validator?.network ?? 'none',
     masks,
     writable: existing([...(input.safety?.sandbox_writable ?? []), ...(input.validator?.writable ?? [])], home, repo),
