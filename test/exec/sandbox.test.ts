@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { join } from 'node:path';
 import { isPipeError } from '../../src/errors.js';
 import { runCommand } from '../../src/exec/run.js';
-import { bwrapArgs, chooseSandbox, describeRules, recogniseDenials, repoSecretFiles, sandboxRulesFor, unsandboxedWarning, type SandboxRules } from '../../src/exec/sandbox/index.js';
+import { bwrapArgs, chooseSandbox, denialAdvice, describeRules, recogniseDenials, repoSecretFiles, sandboxRulesFor, unsandboxedWarning, type SandboxRules } from '../../src/exec/sandbox/index.js';
 import { cleanup, gitIn, hasTool, makeRepo, tempDir, writeFiles } from '../helpers/repo.js';
 
 const RULES: SandboxRules = {
@@ -151,6 +151,9 @@ test('recogniseDenials: network, loopback, read-only and hidden paths are named;
     ['hidden', '~/.ssh is hidden in the sandbox'],
   ]);
   assert.equal(recogniseDenials('AssertionError: assert 1 == 2\nFileNotFoundError: data.json', RULES), []);
+  const dotenv = recogniseDenials("PermissionError: [Errno 13] Permission denied: '.env'", { ...RULES, masks: [{ path: '/work/repo/.env', kind: 'file' }] });
+  assert.equal(dotenv.map((d) => d.message), ['.env is hidden in the sandbox']);
+  assert.match(denialAdvice(dotenv[0]), /the repository's \.env files\) are hidden/);
   assert.equal(recogniseDenials('bwrap: execvp /tmp/venv/bin/python: No such file or directory', RULES).map((d) => d.message), ['/tmp/venv/bin/python is under /tmp, which is private and empty in the sandbox']);
   assert.equal(recogniseDenials('OSError: Network is unreachable', { ...RULES, network: 'loopback' }), []);
 });
