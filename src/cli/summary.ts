@@ -154,6 +154,8 @@ export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean
     if (base.pre_existing.length) rows.push(['left', `${list(base.pre_existing)} (failed before the run too; not charged)`]);
     for (const t of base.targets.filter((x) => x.status !== 'passed')) rows.push(['target', `${t.target}: ${t.status}`]);
   }
+  const created = s.steps.filter((st) => st.uses === 'validate').flatMap((st) => ((st.output as { files_created?: string[] } | null)?.files_created ?? []));
+  if (created.length) rows.push(['created', `${list([...new Set(created)])} (by validators while they ran, outside the patch; rollback leaves them: check them before you run anything here)`]);
   const unsandboxed = unsandboxedValidators(outcome);
   if (unsandboxed) rows.push(['sandbox', `none: validators ran unsandboxed (${unsandboxed}); their environment was scrubbed and their output redacted, but they could read your files, reach the network and write outside the repository`]);
   if (s.records_dir) rows.push(['records', relative(process.cwd(), s.records_dir) || s.records_dir]);
