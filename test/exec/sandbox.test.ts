@@ -220,7 +220,7 @@ withBwrap('runCommand in bwrap: the repo is writable, .git, / and masked paths a
   }
 });
 
-withBwrap('bwrap: a masked .env in the repository reads as nothing, the rest of the repository as it is', async () => {
+withBwrap('bwrap: a masked .env in the repository cannot be read (Permission denied) nor written, the rest of the repository as it is', async () => {
   const repo = makeRepo({ 'a.txt': 'visible' });
   try {
     const found = await chooseSandbox('required', { exec: runCommand, platform: 'linux', pathValue: process.env.PATH });
@@ -229,6 +229,7 @@ withBwrap('bwrap: a masked .env in the repository reads as nothing, the rest of 
     const r = await runCommand({ argv: ['/bin/sh', '-c', 'cat a.txt; cat .env; echo; echo x > .env'], cwd: repo, root: repo, timeoutMs: 60_000, sandbox: { bwrap: found.bwrap!, rules } });
     assert.match(r.stdout, /^visible/);
     assert.not.match(r.stdout + r.stderr, /sk-from-dotenv/);
+    assert.match(r.stderr, /\.env: Permission denied/);
     assert.ok(r.failed, 'writing the masked file fails');
     assert.is(readFileSync(join(repo, '.env'), 'utf8'), 'OPENAI_API_KEY=sk-from-dotenv-123456');
   } finally {
