@@ -113,6 +113,15 @@ export function runResultJson(outcome: RunOutcome): RunResultJson {
   };
 }
 
+/** Why validators of this run ran without a sandbox, or null when they ran in one (or none ran). */
+export function unsandboxedValidators(outcome: RunOutcome): string | null {
+  for (const st of [...outcome.state.steps].reverse()) {
+    const sandbox = (st.output as { sandbox?: { kind?: string; reason?: string | null } } | null)?.sandbox;
+    if (st.uses === 'validate' && sandbox) return sandbox.kind === 'none' ? sandbox.reason ?? 'no sandbox' : null;
+  }
+  return null;
+}
+
 export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean } = {}): string {
   const s = outcome.state;
   const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -145,6 +154,10 @@ export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean
     if (base.pre_existing.length) rows.push(['left', `${list(base.pre_existing)} (failed before the run too; not charged)`]);
     for (const t of base.targets.filter((x) => x.status !== 'passed')) rows.push(['target', `${t.target}: ${t.status}`]);
   }
+  const created = s.steps.filter((st) => st.uses === 'validate').flatMap((st) => ((st.output as { files_created?: string[] } | null)?.files_created ?? []));
+  if (created.length) rows.push(['created', `${list([...new Set(created)])} (by validators while they ran, outside the patch; rollback leaves them: check them before you run anything here)`]);
+  const unsandboxed = unsandboxedValidators(outcome);
+  if (unsandboxed) rows.push(['sandbox', `none: validators ran unsandboxed (${unsandboxed}); their environment was scrubbed and their output redacted, but they could read your files, reach the network and write outside the repository`]);
   if (s.records_dir) rows.push(['records', relative(process.cwd(), s.records_dir) || s.records_dir]);
   if (outcome.stoppedBefore) rows.push(['stopped', `before ${outcome.stoppedBefore} (dry run: no provider call, nothing written)`]);
   if (s.error && s.status !== 'succeeded') rows.push(['reason', s.error.message]);

@@ -2,7 +2,8 @@
 // that kills the whole process group, capped output and a scrubbed environment; with a
 // sandbox, the command runs inside bubblewrap (src/exec/sandbox/).
 import { execa } from 'execa';
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PipeError } from '../errors.js';
@@ -31,6 +32,12 @@ export interface ExecRequest {
   signal?: AbortSignal;
   /** Run inside bubblewrap with these rules (argv[0] is resolved outside, then run inside). */
   sandbox?: ExecSandbox;
+  /**
+   * Without a sandbox: when the command ends, also kill the processes it left that escaped
+   * its process group (`setsid`, a double fork). They are found by a tag in their environment;
+   * one started with an emptied environment (`env -i`) is not found. Linux only.
+   */
+  reapDetached?: boolean;
 }
 
 /** One shape for success and failure, as execa does. */
@@ -187,6 +194,35 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+const TAG_NAME = 'PIPE_VALIDATOR_TAG';
+
+/** SIGKILLs every process whose environment holds `tag`, a few passes (a dying daemon may fork); returns how many. */
+export function killTagged(tag: string): number {
+  const needle = `${TAG_NAME}=${tag}`;
+  let killed = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    let found = 0;
+    let pids: string[] = [];
+    try {
+      pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
+    } catch {
+      return killed;
+    }
+    for (const pid of pids) {
+      try {
+        if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle)) continue;
+        process.kill(Number(pid), 'SIGKILL');
+        found += 1;
+      } catch {
+        /* gone, or not ours to read */
+      }
+    }
+    killed += found;
+    if (!found) break;
+  }
+  return killed;
+}
+
 function spawnFailure(request: ExecRequest, message: string, started: number): ExecResult {
   return {
     argv: request.argv,
@@ -210,6 +246,8 @@ export const runCommand: Exec = async (request) => {
   const started = performance.now();
   const cap = Math.max(0, request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
   const env = buildChildEnv(process.env, request.env ?? {});
+  const tag = request.reapDetached && !request.sandbox && process.platform === 'linux' ? randomBytes(12).toString('hex') : null;
+  if (tag) env[TAG_NAME] = tag;
   const [name, ...rest] = request.argv;
   const resolved = name.includes('/') ? resolve(request.cwd, name) : resolveExecutable(name, env.PATH, request.root);
   if (resolved === null) return spawnFailure(request, `command not found on PATH: ${name}`, started);
@@ -253,6 +291,7 @@ export const runCommand: Exec = async (request) => {
   clearTimeout(timer);
   request.signal?.removeEventListener('abort', onAbort);
   killGroup(pid);
+  if (tag) killTagged(tag);
   if (pid !== undefined) liveGroups.delete(pid);
   const spawnError = result.failed && result.exitCode === undefined && !result.signal ? result.shortMessage : undefined;
   const exitCode = result.exitCode ?? null;

@@ -10,6 +10,7 @@ import { checkTaskAgainstPolicy, checkTaskInputs, configPolicyFiles, loadConfig,
 import { displayPath } from '../dsl/resolve.js';
 import { assertProviderReady } from '../providers/index.js';
 import { preflightValidators } from '../validation/preflight.js';
+import { redactRepoDotenv } from '../records/redact.js';
 import { decideSandbox } from '../validation/sandbox.js';
 import type { Config, Policy, Task } from '../types/generated/index.js';
 import type { ResolvedPipeline } from '../dsl/types.js';
@@ -107,6 +108,8 @@ export async function openSession(flags: SessionFlags, env: NodeJS.ProcessEnv = 
   }
   // A replay without --validate runs no validator: nothing to check or sandbox here.
   const validating = flags.preflight !== false;
+  // Validators may print what they read from .env (unsandboxed, nothing hides it): its values are redacted like the environment's.
+  if (validating) redactRepoDotenv(repo);
   if (validating) await preflightValidators(task, policy, repo, env);
   // The sandbox probe (a bwrap process) runs while the pipeline loads; its answer or error still comes first.
   const choosing: Promise<SandboxChoice> = decideSandbox(policy, { env, validating });

@@ -8,7 +8,7 @@ import { writeConvergence } from '../convergence/record.js';
 import { patchSafetyValidator } from '../validation/patch-safety.js';
 import { decideSandbox, sandboxForSpecs } from '../validation/sandbox.js';
 import type { SandboxChoice } from '../exec/sandbox/index.js';
-import { snapshotTracked } from '../validation/tracked-files.js';
+import { snapshotTracked, snapshotUntracked } from '../validation/tracked-files.js';
 import { type BuiltinValidator, type ValidatorOutcome } from '../validation/run.js';
 import { isGatedPatch } from '../patch/types.js';
 import { sha256 } from '../records/digest.js';
@@ -83,6 +83,7 @@ export const step: StepModule<ValidateWith> = {
     const specs = resolveValidatorSpecs(ctx.policy, names, ctx.repo);
     const sandbox = specs.length ? await sandboxOf(ctx) : null;
     const patchSha256 = appliedPatchSha256(ctx);
+    const untrackedBefore = specs.length ? await snapshotUntracked(ctx.services.exec, ctx.repo).catch(() => null) : null;
     const outcomes = await ctx.services.validators({
       attempt: ctx.attempt,
       patchSha256,
@@ -157,6 +158,15 @@ export const step: StepModule<ValidateWith> = {
     await writeConvergence(ctx.services.records, { runId: ctx.run.id, thresholds, attempts: ctx.work.attempts });
     ctx.services.events.emit('verdict', { verdict: verdict.verdict, reasons: verdict.reasons, evidence: verdict.evidence });
 
+    // Files the validators created outside the patch: reported (rollback leaves them; they may run code later).
+    const untrackedAfter = untrackedBefore ? await snapshotUntracked(ctx.services.exec, ctx.repo).catch(() => null) : null;
+    const patched = new Set(ctx.work.filesChanged);
+    const created = untrackedBefore && untrackedAfter ? [...untrackedAfter].filter((f) => !untrackedBefore.has(f) && !patched.has(f)).sort() : [];
+    if (created.length) {
+      const note = `validators created ${created.length} file${created.length === 1 ? '' : 's'} outside the patch, left in place: ${created.slice(0, 10).join(', ')}${created.length > 10 ? ', …' : ''}`;
+      ctx.services.events.emit('warning', { message: note, files_created: created });
+      ctx.services.progress.note(`  ${note}`);
+    }
     const output = {
       passed: attempt.passedValidators,
       failed: attempt.failedValidators,
@@ -167,6 +177,7 @@ export const step: StepModule<ValidateWith> = {
       reasons: verdict.reasons,
       ...(judgement ? { baseline: baselineOutput(judgement) } : {}),
       sandbox: sandbox ? { kind: sandbox.kind, mode: sandbox.mode, reason: sandbox.reason } : null,
+      ...(created.length ? { files_created: created } : {}),
     };
     const message = `${summarise(outcomes)} — ${verdict.verdict}: ${verdict.reasons.join('; ')}`;
     if (verdict.verdict === 'success') return { status: 'succeeded', output, message };

@@ -7,6 +7,7 @@ import { failureId, getParser, passedTests, sortFailures } from '../exec/validat
 import type { Failure } from './types.js';
 import { costRank, type ValidatorSpec } from './specs.js';
 import type { ValidatorSandboxPlan } from './sandbox.js';
+import { redact } from '../records/redact.js';
 
 export type ValidatorStatus = 'passed' | 'failed' | 'skipped';
 
@@ -177,6 +178,8 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         env: spec.env,
         signal,
         sandbox: box.exec,
+        // In bwrap its PID namespace ends everything; without one, what escaped the process group is found and killed.
+        reapDetached: true,
       });
       const truncated = r.stdoutTruncated || r.stderrTruncated;
       const stdout = stripAnsi(r.stdout);
@@ -191,7 +194,9 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
       for (const d of denials) {
         failures.push({ validator: spec.name, id: failureId(spec.name, 'sandbox-denied', null, d.message), category: 'sandbox-denied', file: null, line: null, message: `${spec.name}: ${d.message} (${d.evidence}); ${denialAdvice(d)}` });
       }
-      failures = sortFailures(failures);
+      // Redacted here, not only when written: failures and output also go into the retry prompt
+      // and the reviewer's packet, sent to the provider. Ids were computed before, so they stay stable.
+      failures = sortFailures(failures).map((f) => ({ ...f, message: redact(f.message), ...(f.test === undefined ? {} : { test: redact(f.test) }) }));
       return {
         name: spec.name,
         status: failures.length ? 'failed' : 'passed',
@@ -206,8 +211,8 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         sandbox: box.record,
         denials: denials.map((d) => d.message),
         passedTests: passedTests(stdout),
-        stdout,
-        stderr,
+        stdout: redact(stdout),
+        stderr: redact(stderr),
         spawnError: r.spawnError ?? null,
       };
     },

@@ -33,3 +33,14 @@ export function trackedChanges(before: TrackedSnapshot, after: TrackedSnapshot):
   const paths = new Set([...before.keys(), ...after.keys()]);
   return [...paths].filter((p) => before.get(p) !== after.get(p)).sort();
 }
+
+/**
+ * Untracked files that git does not ignore, repo-relative. Compared before and after the
+ * validators: a file they created (a conftest.py, a sitecustomize.py, an .envrc) runs code
+ * later, outside the sandbox, and rollback leaves it, so the run names it.
+ */
+export async function snapshotUntracked(exec: Exec, repo: string): Promise<Set<string>> {
+  const r = await git(exec, repo, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all']);
+  if (r.failed) throw new Error(`git status failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  return new Set(r.stdout.split('\0').filter((rec) => rec.startsWith('?? ')).map((rec) => rec.slice(3)));
+}

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { cleanup, gitIn, hasTool, makeRepo, runCliAsync, tempDir, writeFiles } from '../helpers/repo.js';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { OPS, RIGHT, events } from './run-kit.js';
 
 const TOKEN = randomBytes(6).toString('hex');
@@ -23,6 +23,9 @@ const SECRETS = {
 };
 const SSH_KEY = `-----BEGIN PLANTED KEY ${TOKEN}-----`;
 const AWS_FILE = `aws_secret_access_key = planted-aws-file-${TOKEN}`;
+// A .env beside the code (untracked, as it usually is) and git's XDG credential store.
+const DOTENV = `DB_PASSWORD=planted-dotenv-${TOKEN}`;
+const GIT_CREDENTIALS = `https://u:planted-gitcred-${TOKEN}@github.com`;
 // A sleep of a length nothing else uses, so a surviving one is found by its command line.
 const SLEEP_SECONDS = `${4000 + (parseInt(TOKEN.slice(0, 4), 16) % 1000)}.${TOKEN.slice(4, 6).replace(/\D/g, '7')}`;
 
@@ -99,6 +102,8 @@ def detach():
 def test_escape_probes():
     probe("ssh key", lambda: read_secret(${JSON.stringify(join(home, '.ssh/id_rsa'))}))
     probe("aws credentials", lambda: read_secret(${JSON.stringify(join(home, '.aws/credentials'))}))
+    probe(".env in the repo", lambda: read_secret(".env"))
+    probe("git credential store", lambda: read_secret(${JSON.stringify(join(home, '.config/git/credentials'))}))
     probe("own environment", own_env)
     probe("parent environ", lambda: environ_secrets("/proc/%d/environ" % os.getppid()))
     probe("pid 1 environ", lambda: environ_secrets("/proc/1/environ"))
@@ -107,6 +112,7 @@ def test_escape_probes():
     probe("write outside the repo", lambda: write(${JSON.stringify(join(outside, 'escaped.txt'))}))
     probe("write in home", lambda: write(${JSON.stringify(join(home, 'escaped.txt'))}))
     probe("write a git hook", lambda: write(".git/hooks/post-checkout"))
+    probe("write a hook in core.hooksPath", lambda: write(".githooks/pre-push"))
     probe("detached process", detach)
     with open("probe-results.json", "w") as f:
         json.dump(RESULTS, f, indent=1)
@@ -133,7 +139,7 @@ async function world(): Promise<World> {
   // Outside /tmp, so what hides them in the sandbox is the mask and the read-only root, not the private /tmp.
   const home = mkdtempSync(join('/var/tmp', 'pipe-home-'));
   const outside = mkdtempSync(join('/var/tmp', 'pipe-outside-'));
-  writeFiles(home, { '.ssh/id_rsa': `${SSH_KEY}\n`, '.aws/credentials': `[default]\n${AWS_FILE}\n` });
+  writeFiles(home, { '.ssh/id_rsa': `${SSH_KEY}\n`, '.aws/credentials': `[default]\n${AWS_FILE}\n`, '.config/git/credentials': `${GIT_CREDENTIALS}\n` });
   const w: World = { repo: '', home, outside, server: createServer(), connections: 0, port: 0 };
   w.server.on('connection', (socket) => {
     w.connections += 1;
@@ -147,7 +153,11 @@ async function world(): Promise<World> {
     'tests/__init__.py': '',
     'tests/test_ops.py': 'from calc.ops import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n',
   });
+  // Hooks kept in the work tree (core.hooksPath, as husky and many teams set it): git runs them on the next push.
+  gitIn(w.repo, 'config', 'core.hooksPath', '.githooks');
   writeFiles(w.repo, {
+    '.githooks/.keep': '',
+    '.env': `${DOTENV}\n`,
     'tasks/fx/answer.patch': RIGHT + newFile('tests/test_escape.py', probeModule(home, outside, w.port)),
     'tasks/t.yaml': [
       'apiVersion: pipe/v1', 'kind: Task', 'id: escape', 'goal: add() must return the sum', 'intent: bugfix',
@@ -217,7 +227,7 @@ test('without a sandbox the same probes leak: they are real (pytest run directly
     const status = await new Promise<number | null>((res) => child.on('close', res));
     assert.is(status, 0, output);
     const results = JSON.parse(readFileSync(join(w.repo, 'probe-results.json'), 'utf8')) as Record<string, string>;
-    for (const name of ['ssh key', 'aws credentials', 'own environment', 'parent environ', 'any environ', 'loopback listener', 'write outside the repo', 'write in home', 'write a git hook']) {
+    for (const name of ['ssh key', 'aws credentials', '.env in the repo', 'git credential store', 'own environment', 'parent environ', 'any environ', 'loopback listener', 'write outside the repo', 'write in home', 'write a git hook', 'write a hook in core.hooksPath']) {
       assert.match(results[name], /^LEAKED/, `${name}: ${results[name]}`);
     }
     assert.ok(w.connections > 0);
@@ -236,24 +246,77 @@ withBwrap('in the sandbox every probe fails, the legitimate tests pass, and the 
     const out = JSON.parse(r.stdout) as { status: string; records_dir: string };
     assert.is(out.status, 'succeeded');
     const results = JSON.parse(readFileSync(join(w.repo, 'probe-results.json'), 'utf8')) as Record<string, string>;
-    assert.is(Object.keys(results).length, 11);
+    assert.is(Object.keys(results).length, 14);
     for (const [name, result] of Object.entries(results)) assert.match(result, /^blocked: /, `${name}: ${result}`);
     assert.is(w.connections, 0, 'the loopback listener saw a connection');
     assert.not.ok(existsSync(join(w.outside, 'escaped.txt')));
     assert.not.ok(existsSync(join(w.home, 'escaped.txt')));
     assert.not.ok(existsSync(join(w.repo, '.git/hooks/post-checkout')));
+    assert.not.ok(existsSync(join(w.repo, '.githooks/pre-push')));
     assert.equal(survivingSleepers(), []);
     const pytest = events(out.records_dir).find((e) => e.type === 'validator.result' && e.validator === 'pytest')!;
     assert.is(pytest.status, 'passed');
     assert.is(pytest.sandbox, 'bwrap');
     assert.ok((pytest.sandbox_rules as string[]).some((l) => l.startsWith('network: none')), JSON.stringify(pytest.sandbox_rules));
-    assert.ok((pytest.sandbox_rules as string[]).includes('hidden: ~/.ssh, ~/.aws'), JSON.stringify(pytest.sandbox_rules));
+    assert.ok((pytest.sandbox_rules as string[]).includes('hidden: ~/.config, ~/.ssh, ~/.aws, .env'), JSON.stringify(pytest.sandbox_rules));
     // No planted secret anywhere in the run's records or output.
     const recordText = allText(join(w.repo, '.pipe')) + r.stdout + r.stderr;
-    for (const secret of [...Object.values(SECRETS), SSH_KEY, AWS_FILE]) assert.not.ok(recordText.includes(secret), `${secret} leaked into the records`);
+    for (const secret of [...Object.values(SECRETS), SSH_KEY, AWS_FILE, DOTENV, GIT_CREDENTIALS]) assert.not.ok(recordText.includes(secret), `${secret} leaked into the records`);
   } finally {
     for (const pid of survivingSleepers()) process.kill(pid, 'SIGKILL');
     await close(w);
+  }
+});
+
+/** A test module that, unsandboxed, prints pipe's environment (some of it cut short, as pytest's summary cuts lines), the .env, and leaves a daemon. */
+const PRINTING_PROBE = `import os, subprocess
+
+
+def test_prints_what_it_can_read():
+    subprocess.Popen(["setsid", "sleep", "${SLEEP_SECONDS}"], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environ = open("/proc/%d/environ" % os.getppid(), "rb").read().decode(errors="replace").split("\\0")
+    planted = [v for v in environ if "planted" in v]
+    cut = [v[: v.index("=") + 14] + "..." for v in planted]
+    own = [k for k, v in os.environ.items() if "planted" in v]
+    dotenv = open(".env").read().strip()
+    print("\\n".join(cut))
+    assert not planted, "own env: %s; parent env: %s; .env: %s" % (own, planted, dotenv)
+`;
+
+test('without bwrap (auto), validators run unsandboxed: the user is told, the environment is scrubbed, output is redacted (cut values and .env too), no daemon survives', async () => {
+  const w = await world();
+  const bin = tempDir('pipe-bin-');
+  try {
+    // PATH without bwrap: what the validator and its test need, nothing else.
+    const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+    symlinkSync(python, join(bin, 'python3'));
+    for (const tool of ['git', 'setsid', 'sleep', 'sh']) {
+      const found = process.env.PATH!.split(':').map((d) => join(d, tool)).find((p) => existsSync(p));
+      symlinkSync(found!, join(bin, tool));
+    }
+    writeFiles(w.repo, { 'tasks/fx/answer.patch': RIGHT + newFile('tests/test_prints.py', PRINTING_PROBE) });
+    const r = await runCliAsync(['run', 'tasks/t.yaml'], w.repo, { ...runEnv(w.home), PATH: bin });
+    assert.is(r.code, 4, r.stdout + r.stderr); // the probe fails, so the run escalates
+    assert.match(r.stderr, /validators will run without a sandbox: bubblewrap \(bwrap\) is not installed or not on PATH\. Their environment is scrubbed of credentials and their output redacted, but the code they run .* can read your files/);
+    assert.match(r.stdout, /sandbox +none: validators ran unsandboxed \(bubblewrap \(bwrap\) is not installed or not on PATH\)/);
+    const runs = join(w.repo, '.pipe/runs');
+    const dir = join(runs, readdirSync(runs)[0]);
+    const pytest = events(dir).filter((e) => e.type === 'validator.result' && e.validator === 'pytest').pop()!;
+    assert.is(pytest.sandbox, 'none');
+    const log = readFileSync(join(dir, 'validators/attempt-1/pytest.log'), 'utf8');
+    assert.match(log, /own env: \[\]/, 'the validator\'s own environment holds no planted secret');
+    assert.match(log, /OPENAI_API_KEY=\[REDACTED\]/, 'the probe did read pipe\'s environment: ' + log.slice(-1500));
+    assert.match(log, /DB_PASSWORD=\[REDACTED\]/, 'the probe did read the .env');
+    const recordText = allText(join(w.repo, '.pipe')) + r.stdout + r.stderr;
+    for (const secret of [...Object.values(SECRETS), DOTENV.split('=')[1]]) {
+      assert.not.ok(recordText.includes(secret.slice(0, 12)), `${secret} (or its first 12 characters) leaked into the records or the terminal`);
+    }
+    assert.equal(survivingSleepers(), [], 'a setsid daemon outlived the unsandboxed validator');
+  } finally {
+    for (const pid of survivingSleepers()) process.kill(pid, 'SIGKILL');
+    await close(w);
+    cleanup(bin);
   }
 });
 

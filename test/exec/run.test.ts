@@ -114,6 +114,22 @@ test('a background child left behind by a finished command dies with it, without
   assert.ok(await waitGone(Number(r.stdout.trim())));
 });
 
+test('unsandboxed, a setsid daemon escapes the process group; with reapDetached it is found by its tag and killed', async () => {
+  // A new session (and process group) and a double fork: the daemon is reparented away from the command.
+  const script = "import subprocess\np = subprocess.Popen(['sleep', '1001'], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\nprint(p.pid, flush=True)";
+  const escaped = await runCommand({ argv: ['python3', '-c', script], cwd: process.cwd(), timeoutMs: 20_000 });
+  const survivor = Number(escaped.stdout.trim());
+  try {
+    assert.ok(survivor > 0 && !(await waitGone(survivor, 500)), 'without reapDetached the daemon outlives the command: the probe is real');
+  } finally {
+    if (alive(survivor)) process.kill(survivor, 'SIGKILL');
+  }
+  const reaped = await runCommand({ argv: ['python3', '-c', script], cwd: process.cwd(), timeoutMs: 20_000, reapDetached: true });
+  assert.is(reaped.exitCode, 0, reaped.stderr);
+  const pid = Number(reaped.stdout.trim());
+  assert.ok(pid > 0 && (await waitGone(pid)), `daemon ${pid} outlived a command run with reapDetached`);
+});
+
 test('a command printing 1 GiB is capped and memory stays bounded', async () => {
   const script = "import sys\nb = b'x' * (1 << 20)\nfor _ in range(1024): sys.stdout.buffer.write(b)\nsys.stderr.write('done')";
   global.gc?.();

@@ -2,11 +2,11 @@
 // and `required` without bwrap, and a few real bwrap runs through runCommand.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPipeError } from '../../src/errors.js';
 import { runCommand } from '../../src/exec/run.js';
-import { bwrapArgs, chooseSandbox, describeRules, recogniseDenials, sandboxRulesFor, unsandboxedWarning, type SandboxRules } from '../../src/exec/sandbox/index.js';
+import { bwrapArgs, chooseSandbox, denialAdvice, describeRules, recogniseDenials, repoSecretFiles, sandboxRulesFor, unsandboxedWarning, type SandboxRules } from '../../src/exec/sandbox/index.js';
 import { cleanup, gitIn, hasTool, makeRepo, tempDir, writeFiles } from '../helpers/repo.js';
 
 const RULES: SandboxRules = {
@@ -86,6 +86,43 @@ test('sandboxRulesFor: masks only what exists (folders and files, through symlin
   }
 });
 
+test('sandboxRulesFor: relative globs hide the repository\'s .env files at any depth (not templates, not node_modules); ~/.config hides what is under it', () => {
+  const home = tempDir('pipe-home-');
+  const repo = makeRepo({ 'a.txt': 'a' });
+  try {
+    writeFiles(home, { '.config/gh/hosts.yml': 'oauth_token: x', '.config/git/credentials': 'https://u:p@h' });
+    writeFiles(repo, { '.env': 'K=1', '.env.local': 'K=2', '.env.example': 'K=', 'api/.env': 'K=3', 'api/.env.production': 'K=4', 'node_modules/pkg/.env': 'K=5', 'envfile.txt': '' });
+    const mask = ['~/.config/gh', '~/.config', '~/.ssh', '**/.env', '**/.env.*', '!**/.env.example'];
+    const rules = sandboxRulesFor({ repo, home, safety: { sandbox_mask: mask }, validator: undefined });
+    const h = realpathSync(home);
+    const r = realpathSync(repo);
+    assert.equal(rules.masks, [
+      { path: join(h, '.config'), kind: 'dir' },
+      ...['.env', '.env.local', 'api/.env', 'api/.env.production'].map((p) => ({ path: join(r, p), kind: 'file' })),
+    ]);
+    assert.ok(describeRules(rules).includes('hidden: ~/.config, .env, .env.local, api/.env, api/.env.production'), describeRules(rules).join('\n'));
+    assert.equal(repoSecretFiles(r, ['.env']), [], 'a plain relative path is a path, not a glob');
+  } finally {
+    cleanup(home, repo);
+  }
+});
+
+test('sandboxRulesFor: a hooks folder in the work tree (core.hooksPath, husky) is read-only; one outside the repository or the repo itself is not listed', () => {
+  const repo = makeRepo({ '.githooks/pre-commit': '#!/bin/sh\n', '.husky/_/h': '', '.husky/pre-push': '#!/bin/sh\n' });
+  try {
+    const r = realpathSync(repo);
+    gitIn(repo, 'config', 'core.hooksPath', '.githooks');
+    assert.equal(sandboxRulesFor({ repo, home: undefined, safety: undefined, validator: undefined }).readOnly, [join(r, '.git'), join(r, '.githooks'), join(r, '.husky')]);
+    gitIn(repo, 'config', 'core.hooksPath', '.husky/_');
+    assert.equal(sandboxRulesFor({ repo, home: undefined, safety: undefined, validator: undefined }).readOnly, [join(r, '.git'), join(r, '.husky')]);
+    gitIn(repo, 'config', 'core.hooksPath', '/usr/share/hooks');
+    rmSync(join(repo, '.husky'), { recursive: true });
+    assert.equal(sandboxRulesFor({ repo, home: undefined, safety: undefined, validator: undefined }).readOnly, [join(r, '.git')]);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test('sandboxRulesFor: a linked worktree keeps its git dir and the common dir read-only', () => {
   const repo = makeRepo({ 'a.txt': 'a' });
   const wt = join(tempDir('pipe-wt-'), 'wt');
@@ -114,6 +151,9 @@ test('recogniseDenials: network, loopback, read-only and hidden paths are named;
     ['hidden', '~/.ssh is hidden in the sandbox'],
   ]);
   assert.equal(recogniseDenials('AssertionError: assert 1 == 2\nFileNotFoundError: data.json', RULES), []);
+  const dotenv = recogniseDenials("PermissionError: [Errno 13] Permission denied: '.env'", { ...RULES, masks: [{ path: '/work/repo/.env', kind: 'file' }] });
+  assert.equal(dotenv.map((d) => d.message), ['.env is hidden in the sandbox']);
+  assert.match(denialAdvice(dotenv[0]), /the repository's \.env files\) are hidden/);
   assert.equal(recogniseDenials('bwrap: execvp /tmp/venv/bin/python: No such file or directory', RULES).map((d) => d.message), ['/tmp/venv/bin/python is under /tmp, which is private and empty in the sandbox']);
   assert.equal(recogniseDenials('OSError: Network is unreachable', { ...RULES, network: 'loopback' }), []);
 });
@@ -177,6 +217,23 @@ withBwrap('runCommand in bwrap: the repo is writable, .git, / and masked paths a
     assert.not.ok(existsSync('/usr/pipe-sandbox-probe'));
   } finally {
     cleanup(repo, home, outside);
+  }
+});
+
+withBwrap('bwrap: a masked .env in the repository cannot be read (Permission denied) nor written, the rest of the repository as it is', async () => {
+  const repo = makeRepo({ 'a.txt': 'visible' });
+  try {
+    const found = await chooseSandbox('required', { exec: runCommand, platform: 'linux', pathValue: process.env.PATH });
+    writeFiles(repo, { '.env': 'OPENAI_API_KEY=sk-from-dotenv-123456' });
+    const rules = sandboxRulesFor({ repo, home: undefined, safety: { sandbox_mask: ['**/.env'] }, validator: undefined });
+    const r = await runCommand({ argv: ['/bin/sh', '-c', 'cat a.txt; cat .env; echo; echo x > .env'], cwd: repo, root: repo, timeoutMs: 60_000, sandbox: { bwrap: found.bwrap!, rules } });
+    assert.match(r.stdout, /^visible/);
+    assert.not.match(r.stdout + r.stderr, /sk-from-dotenv/);
+    assert.match(r.stderr, /\.env: Permission denied/);
+    assert.ok(r.failed, 'writing the masked file fails');
+    assert.is(readFileSync(join(repo, '.env'), 'utf8'), 'OPENAI_API_KEY=sk-from-dotenv-123456');
+  } finally {
+    cleanup(repo);
   }
 });
 

@@ -127,4 +127,20 @@ test('patch-safety runs after an apply (and only then); fail_fast from with', as
   assert.equal(r.output?.failed, ['bad']);
 });
 
+test('files a validator creates outside the patch (a conftest.py, an .envrc) are named: output, a warning event; files already there are not', async () => {
+  const repo = pythonRepo();
+  writeFileSync(join(repo, 'notes.txt'), 'the user\'s own untracked file');
+  const planter = { argv: ['python3', '-c', 'open("conftest.py", "w").write("print(1)"); open(".envrc", "w").write("echo planted")'], timeout_s: 60 };
+  const ctx = ctxFor(repo, policyWith({ planter }), ['planter']);
+  const r = await step.run(ctx, {});
+  assert.is(r.status, 'succeeded', r.message ?? '');
+  assert.equal(r.output?.files_created, ['.envrc', 'conftest.py']);
+  const warning = ctx.events.find((e) => e.type === 'warning');
+  assert.ok(warning, JSON.stringify(ctx.events));
+  assert.match(String(warning!.message), /validators created 2 files outside the patch, left in place: \.envrc, conftest\.py/);
+  const quiet = ctxFor(repo, policyWith({ pytest: PYTEST }), ['pytest']);
+  const again = await step.run(quiet, {});
+  assert.is(again.output?.files_created, undefined, 'nothing new the second time');
+});
+
 test.run();

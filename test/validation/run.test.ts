@@ -12,6 +12,7 @@ import type { Policy } from '../../src/types/generated/index.js';
 import { makeRepo, tempDir, cleanup, gitIn, ROOT, testWithTool } from '../helpers/repo.js';
 import { thrown } from '../helpers/throws.js';
 import { isProcessAlive } from '../../src/records/process-alive.js';
+import { resetRedaction } from '../../src/records/redact.js';
 
 // Real mypy (Debian's package); skipped by name where it is not installed.
 const testWithMypy = testWithTool(test, 'mypy');
@@ -149,6 +150,26 @@ test('a timed-out validator is one timeout failure', async () => {
     assert.is(o.timedOut, true);
     assert.equal(o.failures.map((f) => f.category), ['timeout']);
   } finally {
+    cleanup(repo);
+  }
+});
+
+test("a secret a validator prints is redacted in its failures and output, which also feed the retry prompt and the reviewer's packet", async () => {
+  const repo = makeRepo({ 'a.txt': 'a' });
+  process.env.PIPE_TEST_SECRET_TOKEN = 'hunter2-validator-secret';
+  resetRedaction();
+  try {
+    // The value is assembled at run time (as a test reading /proc/<ppid>/environ would get it), not in argv.
+    const p = policy({ leaky: { argv: ['python3', '-c', 'import sys; v = "hunter2-" + "validator-secret"; print("got " + v); print("Error: login with " + v, file=sys.stderr); sys.exit(1)'] } });
+    const [o] = await run(p, ['leaky'], repo);
+    assert.is(o.status, 'failed');
+    const text = JSON.stringify(o);
+    assert.not.ok(text.includes('hunter2-validator-secret'), text);
+    assert.match(o.stdout, /got \[REDACTED\]/);
+    assert.match(o.failures[0].message, /\[REDACTED\]/);
+  } finally {
+    delete process.env.PIPE_TEST_SECRET_TOKEN;
+    resetRedaction();
     cleanup(repo);
   }
 });

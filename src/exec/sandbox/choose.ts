@@ -36,5 +36,5 @@ export async function chooseSandbox(mode: SandboxMode, deps: ChooseDeps): Promis
 /** The warning `auto` prints once when validators will run without a sandbox. */
 export function unsandboxedWarning(choice: SandboxChoice): string | null {
   if (choice.kind !== 'none' || choice.mode !== 'auto') return null;
-  return `validators will run without a sandbox: ${choice.reason}. They can read your files and reach the network; ${choice.reason?.startsWith('no sandbox is built') ? 'see docs/safety.md' : INSTALL_HINT}, or set safety.sandbox: off to silence this`;
+  return `validators will run without a sandbox: ${choice.reason}. Their environment is scrubbed of credentials and their output redacted, but the code they run (tests a model wrote) can read your files (~/.ssh, .env), reach the network, write outside the repository (its .git included) and leave processes running; ${choice.reason?.startsWith('no sandbox is built') ? 'see docs/safety.md' : INSTALL_HINT}, or set safety.sandbox: off to silence this`;
 }

@@ -46,7 +46,7 @@ export function denialAdvice(denial: Denial): string {
     case 'read-only':
       return 'write only inside the repository or /tmp; a cache a tool must write can be listed under the validator\'s `sandbox: { writable: [...] }`';
     case 'hidden':
-      return 'secrets under $HOME are hidden from validators (safety.sandbox_mask); list a path under the validator\'s `sandbox: { readable: [...] }` if it is not a secret';
+      return 'secrets (under $HOME, and the repository\'s .env files) are hidden from validators (safety.sandbox_mask); tests must not need them; list a path under the validator\'s `sandbox: { readable: [...] }` if it is not a secret';
     case 'setup':
       return /under \/tmp/.test(denial.message)
         ? 'list the folder (a virtualenv, a toolchain) under the validator\'s `sandbox: { readable: [...] }`, or keep it outside /tmp'

@@ -4,5 +4,5 @@ export * from './types.js';
 export { bwrapArgs } from './bwrap-args.js';
 export { chooseSandbox, unsandboxedWarning } from './choose.js';
 export { detectBwrap } from './detect.js';
-export { describeRules, expandPath, sandboxRulesFor } from './rules.js';
+export { describeRules, expandPath, repoSecretFiles, sandboxRulesFor } from './rules.js';
 export { denialAdvice, recogniseDenials, type Denial } from './denials.js';
