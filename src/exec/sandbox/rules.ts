@@ -129,7 +129,7 @@ function isRepoGlob(entry: string): boolean {
 
 // Folders never searched for secrets: pipe's own and git's (read-only anyway), and trees of
 // installed packages, which hold thousands of files and no user secrets.
-const SKIP_DIRS = new Set(['.git', '.pipe', 'node_modules', '__pycache__', '.tox', '.nox', '.mypy_cache', '.ruff_cache', '.pytest_cache']);
+const SKIP_DIRS = new Set(['.git', '.pipe', 'node_modules', '.venv', 'venv', 'site-packages', '__pycache__', '.tox', '.nox', '.mypy_cache', '.ruff_cache', '.pytest_cache']);
 const MAX_ENTRIES = 50_000;
 
 /**
