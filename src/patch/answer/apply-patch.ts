@@ -28,6 +28,7 @@ function toEdit(chunk: Chunk, index: number): LineEdit {
     anchors: chunk.anchors,
     eof: chunk.eof,
     appendWhenBare: true,
+    prefixed: true,
     oldNoNewline: false,
     newNoNewline: false,
     trailingBlanks: chunk.trailing,

@@ -130,6 +130,7 @@ export function readSearchReplace(lines: string[], firstLine: number, notes: Nor
       anchors: [],
       eof: false,
       appendWhenBare: false,
+      prefixed: false,
       oldNoNewline: false,
       newNoNewline: false,
       trailingBlanks: 0,
