@@ -9,7 +9,7 @@ import { lineOps, textLines } from '../answer/line-ops.js';
 import type { FileChange, LineEdit, Normalisation, Refusal, TextEdit } from '../answer/types.js';
 import { contextWithPrefixRestored } from './lost-prefix.js';
 import { placeEdit, ruleName, type Placed } from './place.js';
-import { joinTokens, splitText, tokensOf, type FileText } from './text.js';
+import { joinTokens, splitText, tokensOf, tokensWithBom, type FileText } from './text.js';
 
 /** A run of old lines replaced by new lines, in old-file and new-file coordinates. */
 export interface Change {
@@ -337,6 +337,8 @@ function editByText(ft: FileText, original: string, change: FileChange, notes: N
 /** The new text of an existing file: `original` is its current text. */
 export function editFile(path: string, original: string, change: FileChange, notes: Normalisation[]): Result {
   const ft = splitText(path, original);
-  if (change.content !== null || change.edits.some((e) => e.kind === 'text')) return editByText(ft, original, change, notes);
-  return editByLines(ft, change, notes);
+  const r = change.content !== null || change.edits.some((e) => e.kind === 'text') ? editByText(ft, original, change, notes) : editByLines(ft, change, notes);
+  // Lines are matched without the byte order mark; the canonical diff git applies keeps it on line 1.
+  if (!r.ok || !ft.bom) return r;
+  return { ok: true, file: { ...r.file, oldTokens: tokensWithBom(ft.bom, r.file.oldTokens), newTokens: tokensWithBom(ft.bom, r.file.newTokens) } };
 }
