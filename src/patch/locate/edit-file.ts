@@ -340,5 +340,10 @@ export function editFile(path: string, original: string, change: FileChange, not
   const r = change.content !== null || change.edits.some((e) => e.kind === 'text') ? editByText(ft, original, change, notes) : editByLines(ft, change, notes);
   // Lines are matched without the byte order mark; the canonical diff git applies keeps it on line 1.
   if (!r.ok || !ft.bom) return r;
-  return { ok: true, file: { ...r.file, oldTokens: tokensWithBom(ft.bom, r.file.oldTokens), newTokens: tokensWithBom(ft.bom, r.file.newTokens) } };
+  const oldTokens = tokensWithBom(ft.bom, r.file.oldTokens);
+  const newTokens = tokensWithBom(ft.bom, r.file.newTokens);
+  // A line added or removed before the first one moves the mark to another line: as git
+  // sees it, the old first line changes too, so the changes are aligned again.
+  const atTop = r.file.changes.some((c) => (c.oldStart === 0 || c.newStart === 0) && c.oldLen !== c.newLen);
+  return { ok: true, file: { ...r.file, oldTokens, newTokens, changes: atTop ? alignTokens(oldTokens, newTokens) : r.file.changes } };
 }
