@@ -29,13 +29,15 @@ const PHRASE = [
 ];
 // A placeholder comment after a stub statement ("pass  # ... rest unchanged", "}  // rest of file").
 const STUB_THEN_COMMENT = /^(?:pass|\.\.\.|…|[{}()[\];,]+|return|continue)\s*((?:#|\/\/).*)$/;
+// …or after an opening bracket, standing for the arguments or items left out ("return Reading(  # ...").
+const OPEN_THEN_COMMENT = /^\S.*[([{]\s*((?:#|\/\/).*)$/;
 
 /** 'phrase' for a placeholder comment or bracket, 'ellipsis' for a lone `...`, else null. */
 export function placeholderKind(line: string): 'phrase' | 'ellipsis' | null {
   const t = line.trim();
   if (t === '') return null;
   if (ELLIPSIS.test(t)) return 'ellipsis';
-  const stub = STUB_THEN_COMMENT.exec(t);
+  const stub = STUB_THEN_COMMENT.exec(t) ?? OPEN_THEN_COMMENT.exec(t);
   if (stub) return placeholderKind(stub[1]);
   const c = COMMENT.exec(t);
   const b = c ? null : BRACKET.exec(t);
