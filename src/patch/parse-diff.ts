@@ -303,7 +303,8 @@ function readPlainSection(c: Cursor): PatchFile {
   const newIsNull = h.new === '/dev/null';
   // Strip a/ b/ only when both sides use them (git's -p1); otherwise the names are literal.
   const prefixed = (oldIsNull || h.old.startsWith('a/')) && (newIsNull || h.new.startsWith('b/'));
-  const clean = (p: string, prefix: 'a/' | 'b/') => (prefixed ? stripPrefix(p, prefix) : p);
+  // A leading './' (`diff -u ./x.py.orig ./x.py`) names the same file, as in apply_patch and JSON.
+  const clean = (p: string, prefix: 'a/' | 'b/') => (prefixed ? stripPrefix(p, prefix) : p).replace(/^\.\//, '');
   const file = newPatchFile(start);
   file.newPath = newIsNull ? null : clean(h.new, 'b/');
   // A plain diff names one file: the new side (the old side is often a backup name).

@@ -10,11 +10,16 @@ const PLACEHOLDERS = [
   '[rest of file]', '[rest of file unchanged]', '[... unchanged ...]', '<!-- unchanged -->', '...', '…', '# ...', '// ...', '/* ... */', '{/* ... */}',
   '// existing code here', '// (unchanged)', '// ... keep the rest ...', '# Other methods remain unchanged', '// rest of code', '# previous implementation',
   '/* existing styles */', '# (code omitted)', '// ...rest of the file', '// other tests unchanged', '// remaining imports', '# imports unchanged', '-- rest of the query unchanged',
+  // Found probing answers as models write them: these were applied as deletions.
+  '# keep the rest as is', '// Keep existing implementation', '# Leave the rest untouched', '# everything else stays the same', '# Everything below is unchanged',
+  '# rest is the same', '// keep as is', '# no other changes', '# same as above', '# ...and so on', '// unchanged code below', '# original code continues',
+  'pass  # ... rest unchanged', '}  // rest of the file unchanged', '}  // ...', 'return Reading(  # ...', 'const routes = [ // ... existing routes',
 ];
 const NOT_PLACEHOLDERS = [
   '# TODO: implement', '// return the input unchanged', '# Non-string values pass through unchanged', 'x = [...items]', '...props,', 'return { ...state, done: true };',
   '# keep the existing behaviour for None', '// See https://example.com/...', 'print("...")', '# wait for it...', '// handle the rest of the arguments below by recursion',
   'const rest = args.slice(1);', '# ... which is why we retry', 'def f(*args): ...',
+  '# keep the current config', 'parse(  # see RFC 3339', 'items = [  # sorted by date', '// keep existing sessions alive', '# keep the original settings', '}  // end of class', 'x = 1  # rest unchanged', '# no other changes needed here',
 ];
 
 test('placeholders that stand for code', () => {

@@ -28,6 +28,7 @@ function toEdit(chunk: Chunk, index: number): LineEdit {
     anchors: chunk.anchors,
     eof: chunk.eof,
     appendWhenBare: true,
+    prefixed: true,
     oldNoNewline: false,
     newNoNewline: false,
     trailingBlanks: chunk.trailing,
@@ -43,6 +44,7 @@ export function readApplyPatch(lines: string[], firstLine: number, notes: Normal
   i++;
   const changes: FileChange[] = [];
   const seen = new Map<string, number>();
+  const updates = new Map<string, FileChange>();
   let ended = false;
   const claim = (path: string, at: number) => {
     const prior = seen.get(path);
@@ -65,7 +67,9 @@ export function readApplyPatch(lines: string[], firstLine: number, notes: Normal
     const [, kind, rawPath] = m;
     const path = rawPath.replace(/^\.\//, '');
     const at = n(i);
-    claim(path, at);
+    // A second '*** Update File:' for a file already updated (no move): its chunks join the first's, as a diff's sections do.
+    const mergeInto = kind === 'Update' && !MOVE.test(lines[i + 1] ?? '') ? updates.get(path) : undefined;
+    if (!mergeInto) claim(path, at);
     i++;
     if (kind === 'Delete') {
       changes.push({ file: plainFile(path, 'delete', at), edits: [], content: null, createOnly: false });
@@ -138,7 +142,17 @@ export function readApplyPatch(lines: string[], firstLine: number, notes: Normal
       if (l.op === '+') file.linesAdded++;
       if (l.op === '-') file.linesRemoved++;
     }
-    changes.push({ file, edits: chunks.map(toEdit), content: null, createOnly: false });
+    if (mergeInto) {
+      const offset = mergeInto.edits.length;
+      mergeInto.edits.push(...chunks.map((c, k) => toEdit(c, offset + k)));
+      mergeInto.file.linesAdded += file.linesAdded;
+      mergeInto.file.linesRemoved += file.linesRemoved;
+      notes.push({ kind: 'merged_sections', detail: `the '*** Update File: ${path}' sections at answer lines ${mergeInto.file.line} and ${at} merged into one`, path });
+      continue;
+    }
+    const change: FileChange = { file, edits: chunks.map(toEdit), content: null, createOnly: false };
+    changes.push(change);
+    if (file.operation === 'modify') updates.set(path, change);
   }
   if (!ended) notes.push({ kind: 'envelope', detail: "the patch has no '*** End Patch' line; read to the end of the answer" });
   const rest = lines.slice(i).findIndex((l) => l.trim() !== '');

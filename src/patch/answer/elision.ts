@@ -16,13 +16,29 @@ const PHRASE = [
   new RegExp(`^(\\.\\.\\. )?(existing|previous|original|unchanged|remaining) (\\w+ )?(${NOUNS})$`),
   /^((the|all|other|remaining|existing|previous) )?(\w+ )?(unchanged|omitted|remains? unchanged|stays? the same)( (below|above|here))?$/,
   /^(no changes?|same as before|as before|omitted for brevity|code omitted|snip(ped)?)( (below|above|here))?$/,
+  // "keep the rest as is", "leave the rest of the file untouched", "keep existing implementation"
+  new RegExp(`^(keep|leave) (the |all )?(rest|remainder|everything else|all else)( of (the )?(\\w+ )?(${NOUNS}))?( (as is|as-is|unchanged|untouched|the same|intact|alone))?$`),
+  /^(keep|leave) (the )?(existing|original)( (code|implementation|logic|content|body|methods|functions|imports|tests))?( (as is|as-is|unchanged|untouched|the same|intact))?$/,
+  /^(keep|leave)( it| this| them| everything)? (as is|as-is|unchanged|untouched|intact)$/,
+  // "everything else stays the same", "everything below is unchanged", "the rest is the same"
+  /^(everything|all( \w+)?|the rest|rest) (below|above|else)?( ?(is|stays?|remains?))? ?(unchanged|the same|untouched|as is|as before)$/,
+  /^(the )?rest( (is|stays?|remains?))? (the same|as before|as is|unchanged|untouched)$/,
+  /^(no other changes?|same as (above|before|the original|original)|(\.\.\. ?)?(and so on|and so forth|etc))$/,
+  new RegExp(`^unchanged (\\w+ )?(${NOUNS})( (below|above|here))?$`),
+  new RegExp(`^(original|existing|previous) (\\w+ )?(${NOUNS}) continues$`),
 ];
+// A placeholder comment after a stub statement ("pass  # ... rest unchanged", "}  // rest of file").
+const STUB_THEN_COMMENT = /^(?:pass|\.\.\.|…|[{}()[\];,]+|return|continue)\s*((?:#|\/\/).*)$/;
+// …or after an opening bracket, standing for the arguments or items left out ("return Reading(  # ...").
+const OPEN_THEN_COMMENT = /^\S.*[([{]\s*((?:#|\/\/).*)$/;
 
 /** 'phrase' for a placeholder comment or bracket, 'ellipsis' for a lone `...`, else null. */
 export function placeholderKind(line: string): 'phrase' | 'ellipsis' | null {
   const t = line.trim();
   if (t === '') return null;
   if (ELLIPSIS.test(t)) return 'ellipsis';
+  const stub = STUB_THEN_COMMENT.exec(t) ?? OPEN_THEN_COMMENT.exec(t);
+  if (stub) return placeholderKind(stub[1]);
   const c = COMMENT.exec(t);
   const b = c ? null : BRACKET.exec(t);
   const inner = c?.[1] ?? b?.[1];

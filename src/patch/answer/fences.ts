@@ -13,7 +13,9 @@ export interface Block {
 
 export type BlockKind = { kind: 'patch'; format: AnswerFormat; envelope: boolean } | { kind: 'shell' } | { kind: 'other' };
 
-const OPEN = /^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$/;
+// Up to 12 spaces: a block inside a (nested) Markdown list item is indented by the item's
+// content offset, 4 spaces under '1. **Update x**' as GPT-4o writes it.
+const OPEN = /^( {0,12})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$/;
 
 /** Every fenced block, or the line of a fence that is never closed. */
 export function findBlocks(lines: string[]): { blocks: Block[]; unclosed: number | null } {
@@ -31,7 +33,7 @@ export function findBlocks(lines: string[]): { blocks: Block[]; unclosed: number
     // (so a diff's ' ```' context line inside a column-0 block does not close it).
     let close = -1;
     for (let k = i + 1; k < lines.length; k++) {
-      const c = /^( {0,3})(`{3,}|~{3,})[ \t]*$/.exec(lines[k]);
+      const c = /^( {0,12})(`{3,}|~{3,})[ \t]*$/.exec(lines[k]);
       if (c && c[1].length <= indent && c[2][0] === fence[0] && c[2].length >= fence.length) {
         close = k;
         break;

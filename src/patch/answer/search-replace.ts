@@ -8,7 +8,7 @@ import { lineOps } from './line-ops.js';
 import type { FileChange, LineEdit, Normalisation } from './types.js';
 import { plainFile } from './unified.js';
 
-const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+const FENCE = /^\s{0,12}(`{3,}|~{3,})/;
 const PATH_TOKEN = /^[\w.@+~-][\w.@+~\-/]*$/;
 
 /** The path a line names ("src/app.py", "**src/app.py**", "File: `src/app.py`", "### src/app.py:"), or null. */
@@ -130,6 +130,7 @@ export function readSearchReplace(lines: string[], firstLine: number, notes: Nor
       anchors: [],
       eof: false,
       appendWhenBare: false,
+      prefixed: false,
       oldNoNewline: false,
       newNoNewline: false,
       trailingBlanks: 0,

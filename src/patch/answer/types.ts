@@ -69,6 +69,8 @@ export interface LineEdit {
   trailingBlanks: number;
   /** "hunk 2 (answer line 14)": how messages name this edit. */
   label: string;
+  /** Its lines came with ' ', '-', '+' prefixes (a diff hunk, an apply_patch chunk), so a context line may have lost its ' '. */
+  prefixed: boolean;
 }
 
 /** A JSON `replace`: exact text, located as text first and as whole lines after. */

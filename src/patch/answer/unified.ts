@@ -25,6 +25,7 @@ export function hunkToEdit(h: Hunk, index: number): LineEdit {
     anchors: [],
     eof: false,
     appendWhenBare: false,
+    prefixed: true,
     oldNoNewline,
     newNoNewline,
     trailingBlanks: h.trailingBlanks ?? 0,

@@ -74,6 +74,35 @@ export function closestPlace(ft: FileText, old: string[]): string {
   }
   const from = Math.max(best, 0) + 1;
   const to = Math.min(best + old.length, ft.lines.length);
+  const where = `the closest place is ${from === to ? `line ${from}` : `lines ${from}-${to}`} of ${ft.path}`;
+  if (agree === old.length) return `${where}, where all ${old.length} lines agree except in indentation — ${indentationDiffs(ft, old, best)}`;
   const more = old.length - agree - diffs.length;
-  return `the closest place is ${from === to ? `line ${from}` : `lines ${from}-${to}`} of ${ft.path}, where ${agree} of ${old.length} lines agree — ${diffs.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+  return `${where}, where ${agree} of ${old.length} lines agree — ${diffs.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
+const indentOf = (s: string) => /^[ \t]*/.exec(s)![0];
+const describeIndent = (s: string) => {
+  const i = indentOf(s);
+  if (i === '') return 'no indentation';
+  const tabs = i.split('\t').length - 1;
+  const spaces = i.length - tabs;
+  return [tabs && `${tabs} tab${tabs > 1 ? 's' : ''}`, spaces && `${spaces} space${spaces > 1 ? 's' : ''}`].filter(Boolean).join(' and ');
+};
+
+/**
+ * Every line agrees once indentation is ignored, yet the edit did not match: its
+ * indentation is off by different amounts on different lines (no one shift fits), or
+ * its new lines cannot take the shift its old lines have. Says which.
+ */
+function indentationDiffs(ft: FileText, old: string[], best: number): string {
+  const shown: string[] = [];
+  let count = 0;
+  for (let i = 0; i < old.length; i++) {
+    const f = ft.lines[best + i];
+    if (NORMS.inner_spaces(f) === NORMS.inner_spaces(old[i])) continue;
+    count++;
+    if (shown.length < MAX_SHOWN) shown.push(`line ${best + i + 1}: expected ${quote(old[i])} (${describeIndent(old[i])}), found ${quote(f)} (${describeIndent(f)})`);
+  }
+  if (count === 0) return 'the new lines cannot be re-indented by the shift the old lines have';
+  return `${shown.join('; ')}${count > shown.length ? `; and ${count - shown.length} more` : ''}; the indentation is not off by one amount for the whole change, so it cannot be corrected`;
 }

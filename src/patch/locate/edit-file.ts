@@ -7,8 +7,9 @@ import { diffArrays } from 'diff';
 import { textElision } from '../answer/elision.js';
 import { lineOps, textLines } from '../answer/line-ops.js';
 import type { FileChange, LineEdit, Normalisation, Refusal, TextEdit } from '../answer/types.js';
+import { contextWithPrefixRestored } from './lost-prefix.js';
 import { placeEdit, ruleName, type Placed } from './place.js';
-import { joinTokens, splitText, tokensOf, type FileText } from './text.js';
+import { joinTokens, splitText, tokensOf, tokensWithBom, type FileText } from './text.js';
 
 /** A run of old lines replaced by new lines, in old-file and new-file coordinates. */
 export interface Change {
@@ -140,6 +141,16 @@ function placeAll(ft: FileText, edits: LineEdit[], notes: Normalisation[]): { ok
         notes.push({ kind: 'blank_lines', detail: `${ft.path} ${edit.label}: blank lines between added lines read as added blank lines`, path: ft.path });
       }
     }
+    if (!p.ok && p.refusal.check === 'locate' && / does not match the file: /.test(p.refusal.reason)) {
+      // Indented context lines that lost their ' ' prefix: tried only when the edit matches nowhere as sent.
+      const restored = contextWithPrefixRestored(edit);
+      const again = restored ? placeEdit(ft, restored) : null;
+      if (restored && again?.ok) {
+        edit = restored;
+        p = again;
+        notes.push({ kind: 'missing_prefix', detail: `${ft.path} ${edit.label}: indented unchanged lines read with the leading ' ' they lost`, path: ft.path });
+      }
+    }
     if (!p.ok) return p;
     placed.push(p.placed);
     const where = `${ft.path} ${edit.label}`;
@@ -262,7 +273,7 @@ function textReplacement(ft: FileText, body: string, edit: TextEdit, notes: Norm
   const oldLines = textLines(edit.old.replace(/\r/g, ''));
   const newLines = textLines(edit.new.replace(/\r/g, ''));
   const ats = (k: number) => Array.from({ length: k }, () => edit.at);
-  const lineEdit: LineEdit = { kind: 'lines', lines: lineOps(oldLines, newLines, ats(oldLines.length), ats(newLines.length)), line: null, anchors: [], eof: false, appendWhenBare: false, oldNoNewline: false, newNoNewline: false, trailingBlanks: 0, label: edit.label };
+  const lineEdit: LineEdit = { kind: 'lines', lines: lineOps(oldLines, newLines, ats(oldLines.length), ats(newLines.length)), line: null, anchors: [], eof: false, appendWhenBare: false, oldNoNewline: false, newNoNewline: false, trailingBlanks: 0, label: edit.label, prefixed: false };
   const placed = oldLines.length ? placeEdit(ft, lineEdit) : null;
   if (!placed || !placed.ok) {
     const detail = placed && !placed.ok ? placed.refusal.reason.replace(`${ft.path}: ${edit.label} `, '') : 'it is empty';
@@ -326,6 +337,13 @@ function editByText(ft: FileText, original: string, change: FileChange, notes: N
 /** The new text of an existing file: `original` is its current text. */
 export function editFile(path: string, original: string, change: FileChange, notes: Normalisation[]): Result {
   const ft = splitText(path, original);
-  if (change.content !== null || change.edits.some((e) => e.kind === 'text')) return editByText(ft, original, change, notes);
-  return editByLines(ft, change, notes);
+  const r = change.content !== null || change.edits.some((e) => e.kind === 'text') ? editByText(ft, original, change, notes) : editByLines(ft, change, notes);
+  // Lines are matched without the byte order mark; the canonical diff git applies keeps it on line 1.
+  if (!r.ok || !ft.bom) return r;
+  const oldTokens = tokensWithBom(ft.bom, r.file.oldTokens);
+  const newTokens = tokensWithBom(ft.bom, r.file.newTokens);
+  // A line added or removed before the first one moves the mark to another line: as git
+  // sees it, the old first line changes too, so the changes are aligned again.
+  const atTop = r.file.changes.some((c) => (c.oldStart === 0 || c.newStart === 0) && c.oldLen !== c.newLen);
+  return { ok: true, file: { ...r.file, oldTokens, newTokens, changes: atTop ? alignTokens(oldTokens, newTokens) : r.file.changes } };
 }

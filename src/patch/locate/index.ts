@@ -9,12 +9,13 @@ import { renderDiff } from '../render.js';
 import type { PatchFile } from '../types.js';
 import { editFile, type EditedFile } from './edit-file.js';
 import { hunksOf } from './hunks.js';
-import { splitText, tokensOf } from './text.js';
+import { splitText, tokensOf, tokensWithBom } from './text.js';
 
 export type LocateResult = { ok: true; files: PatchFile[]; diffText: string; normalisations: Normalisation[] } | { ok: false; refusal: Refusal };
 
 const refuse = (reason: string): LocateResult => ({ ok: false, refusal: { check: 'locate', reason } });
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte order mark in the text (the default drops it), so the diff git applies has it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Every edit only adds lines (a new file's text written as a hunk). */
 const addsOnly = (change: FileChange) => change.content === null && change.edits.length > 0 && change.edits.every((e) => e.kind === 'lines' && e.lines.every((l) => l.op === '+'));
@@ -79,7 +80,8 @@ export async function locateChanges(repo: string, changes: FileChange[]): Promis
     }
     if ('problem' in current) return refuse(current.problem);
     if (read.operation === 'delete') {
-      const before = tokensOf(splitText(path, current.text));
+      const whole = splitText(path, current.text);
+      const before = tokensWithBom(whole.bom, tokensOf(whole));
       files.push(canonical(read, { oldTokens: before, newTokens: [], changes: before.length ? [{ oldStart: 0, oldLen: before.length, newStart: 0, newLen: 0 }] : [], newText: '' }, { oldMode: current.mode }));
       continue;
     }

@@ -97,6 +97,11 @@ export function tokensOf(ft: FileText): string[] {
   return ft.lines.map((l, i) => l + ft.eols[i]);
 }
 
+/** Tokens as git sees the file: a byte order mark belongs to the first line. */
+export function tokensWithBom(bom: string, tokens: string[]): string[] {
+  return bom && tokens.length ? [bom + tokens[0], ...tokens.slice(1)] : tokens;
+}
+
 export function joinTokens(bom: string, tokens: string[]): string {
   return bom + tokens.join('');
 }

@@ -138,6 +138,15 @@ def grand_total(invoice: Invoice) -> Decimal:
     expect: { refused: /does not match the file: the closest place is lines 11-14 of src\/invoicing\/totals\.py, where 3 of 4 lines agree — line 12: expected '    """Quantity times unit price, excluding tax\."""', found '    """Quantity times unit price, before tax\."""'/, check: 'locate' },
   },
   {
+    // Every line agrees once indentation is ignored, but by different amounts (the def
+    // line is right, the body lost 2 spaces): the reason used to end in 'where 2 of 2
+    // lines agree — ;' and show nothing.
+    name: 'a JSON old text indented by different amounts on different lines',
+    format: 'json_patch',
+    answer: JSON.stringify({ edits: [{ op: 'replace', path: 'src/invoicing/totals.py', old: 'def subtotal(invoice: Invoice) -> Decimal:\n  total = Decimal("0")', new: 'def subtotal(invoice: Invoice) -> Decimal:\n  total = Decimal("0.00")' }] }),
+    expect: { refused: /the closest place is lines 17-18 of src\/invoicing\/totals\.py, where all 2 lines agree except in indentation — line 18: expected '  total = Decimal\("0"\)' \(2 spaces\), found '    total = Decimal\("0"\)' \(4 spaces\); the indentation is not off by one amount/, check: 'locate' },
+  },
+  {
     name: 'context lines in the wrong order',
     format: 'unified_diff',
     answer: fence('diff', `--- a/src/invoicing/models.py
