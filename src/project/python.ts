@@ -133,7 +133,7 @@ function discovered(r: Reader): Declaration | null {
   return null;
 }
 
-function testRoots(r: Reader, py: TomlTable | null): { roots: string[]; evidence: string | null } {
+function testRoots(r: Reader, py: TomlTable | null): { roots: string[]; evidence: string | null; configured: boolean } {
   const configured: [string[], string][] = [
     [stringList(dig(py, 'tool', 'pytest', 'ini_options', 'testpaths')), 'pyproject.toml [tool.pytest.ini_options] testpaths'],
     [iniList(readIni(r.read('pytest.ini')).get('pytest')?.get('testpaths')?.replace(/\s+/g, '\n')), 'pytest.ini testpaths'],
@@ -142,10 +142,10 @@ function testRoots(r: Reader, py: TomlTable | null): { roots: string[]; evidence
   ];
   for (const [paths, evidence] of configured) {
     const roots = paths.map(clean).filter((p) => hasPython(r, p) || r.has(p));
-    if (roots.length) return { roots, evidence };
+    if (roots.length) return { roots, evidence, configured: true };
   }
   const roots = TEST_DIRS.filter((d) => hasPython(r, d));
-  return { roots, evidence: roots.length ? `${roots.join(', ')}/ (test folder)` : null };
+  return { roots, evidence: roots.length ? `${roots.join(', ')}/ (test folder)` : null, configured: false };
 }
 
 const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_test)\.py$/;
@@ -204,6 +204,7 @@ export function detectPython(pf: ProjectFiles, dir: string, notes: string[] = []
     language: 'python',
     sources: packages.map((p) => under(dir, p)),
     tests: tests.roots.map((t) => under(dir, t)),
+    testsConfigured: tests.configured,
     extensions: ['py'],
     importRoots: importRoots.length ? importRoots : [dir || '.'],
     runner: runner.runner,

@@ -27,11 +27,17 @@ function unittestArgv(pf: ProjectFiles, p: DetectedProject): string[] {
   return ['python3', '-m', 'unittest', 'discover', '-s', start, ...(pf.files.includes(`${root}/__init__.py`) ? ['-t', '.'] : [])];
 }
 
+/** The test folders as arguments when no `testpaths` names them: bare pytest collects every test_*.py below the folder (benchmarks, scripts, vendored code). */
+function pytestArgv(p: DetectedProject): string[] {
+  const folders = p.testsConfigured ? [] : p.tests.map((t) => (p.dir ? t.slice(p.dir.length + 1) : t));
+  return ['python3', '-m', 'pytest', '-q', '-rfE', '-p', 'no:cacheprovider', ...folders];
+}
+
 function plan(pf: ProjectFiles, p: DetectedProject, tool: TestRunner | Checker): Omit<ValidatorPlan, 'name' | 'cwd' | 'tool'> {
   const npx = (bin: string, args: string[]) => ({ argv: ['npx', '--no-install', bin, ...args], nodeBin: bin });
   switch (tool) {
     case 'pytest':
-      return { argv: ['python3', '-m', 'pytest', '-q', '-rfE', '-p', 'no:cacheprovider'], parser: 'pytest', timeout_s: 300, cost: 'expensive', nodeBin: null, isTest: true };
+      return { argv: pytestArgv(p), parser: 'pytest', timeout_s: 300, cost: 'expensive', nodeBin: null, isTest: true };
     case 'unittest':
       return { argv: unittestArgv(pf, p), parser: 'unittest', timeout_s: 300, cost: 'expensive', nodeBin: null, isTest: true };
     case 'ruff':

@@ -85,6 +85,17 @@ test('src layout: the package under src/, tests from testpaths, src first on PYT
   assert.equal(policy.validation, { python_path: ['src'] });
 });
 
+test('top-level package without testpaths: pytest is given the tests folder, so a fuzz harness in extra/ is not collected and the baseline passes', async () => {
+  const dir = fixtureRepo('py-flat-extra');
+  const out = await init(dir);
+  assert.equal(out.projects[0].sources, ['csvcols']);
+  assert.equal(out.projects[0].tests, ['tests']);
+  const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
+  assert.equal(policy.validators.pytest.argv, ['python3', '-m', 'pytest', '-q', '-rfE', '-p', 'no:cacheprovider', 'tests']);
+  // extra/test_fuzz.py imports atheris, which is not installed: collected, it would stop every run before any call.
+  assert.equal(out.baseline.validators.map((b: { name: string; status: string }) => [b.name, b.status]), [['pytest', 'passed']]);
+});
+
 test('monorepo folder: one project per folder, validators run in their folder, and both pass as the baseline', async () => {
   const dir = fixtureRepo('monorepo');
   const out = await init(dir);
