@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Exec } from '../exec/run.js';
 import { denialAdvice, recogniseDenials, type SandboxRecord } from '../exec/sandbox/index.js';
-import { failureId, getParser, passedTests, sortFailures } from '../exec/validators/index.js';
+import { failureId, getParser, passedTests, sortFailures, tapTestLine } from '../exec/validators/index.js';
 import type { Failure } from './types.js';
 import { costRank, type ValidatorSpec } from './specs.js';
 import type { ValidatorSandboxPlan } from './sandbox.js';
@@ -116,9 +116,9 @@ function tapFailures(text: string, max: number): string {
 function tapTestFailures(spec: ValidatorSpec, stdout: string): Failure[] {
   const failures: Failure[] = [];
   for (const line of stdout.split(/\r?\n/)) {
-    const m = /^\s*not ok \d+\s*(?:-\s*)?(.*?)\s*(?:#\s*(?:TODO|SKIP)\b.*)?$/i.exec(line);
-    if (!m || /#\s*(TODO|SKIP)\b/i.test(line)) continue;
-    const name = m[1] || line.trim();
+    const tap = /^\s*not ok \d+/.test(line) ? tapTestLine(line) : null;
+    if (!tap) continue;
+    const name = tap.name || line.trim();
     if (failures.some((f) => f.message.startsWith(`${name}:`) || f.message === name)) continue;
     const detail = tapFailures(stdout.slice(stdout.indexOf(line)), 1).split('\n').slice(1).map((l) => l.trim()).join(' ');
     failures.push({ validator: spec.name, id: failureId(spec.name, 'test-failure', null, name), category: 'test-failure', file: null, line: null, message: detail ? `${name}: ${detail}` : name, test: name });
