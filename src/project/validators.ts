@@ -56,7 +56,8 @@ function plan(pf: ProjectFiles, p: DetectedProject, tool: TestRunner | Checker):
     case 'eslint':
       return { ...npx('eslint', ['--format', 'json', '.']), parser: 'eslint', timeout_s: 300, cost: 'cheap', isTest: false };
     case 'vitest':
-      return { ...npx('vitest', ['run']), parser: 'exit-code', timeout_s: 600, cost: 'expensive', isTest: true };
+      // TAP names each failing test, so a test that failed before the patch is told from one it broke (an exit code cannot).
+      return { ...npx('vitest', ['run', '--reporter=tap-flat']), parser: 'exit-code', timeout_s: 600, cost: 'expensive', isTest: true };
     case 'jest':
       return { ...npx('jest', ['--ci']), parser: 'exit-code', timeout_s: 600, cost: 'expensive', isTest: true };
     case 'node-test': {

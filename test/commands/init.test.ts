@@ -121,7 +121,8 @@ test('TypeScript with vitest: src/ from tsconfig include (main points at dist/);
   assert.match(out.validators_left_out[1].why, /node_modules\/\.bin\/vitest is missing: run npm install/);
   assert.equal(assertGlobsMatch(dir).allowed, ['src/**/*.ts', 'test/**/*.ts']);
   const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
-  assert.equal(policy.validators.vitest.argv, ['npx', '--no-install', 'vitest', 'run']);
+  // TAP, so a vitest test that failed before the change is told from one the patch broke.
+  assert.equal(policy.validators.vitest.argv, ['npx', '--no-install', 'vitest', 'run', '--reporter=tap-flat']);
 });
 
 test('pipe init refuses to overwrite without --force, and changes nothing', async () => {

@@ -104,7 +104,7 @@ test('TypeScript: main points at dist/ (not in the repo), tsconfig include gives
   assert.is(p.runner, 'vitest');
   assert.equal(p.checkers, ['tsc']);
   assert.equal(globs.allowed, ['src/**/*.ts', 'test/**/*.ts']);
-  assert.equal(validators.map((v) => [v.name, v.argv.join(' '), v.nodeBin]), [['tsc', 'npx --no-install tsc --noEmit --pretty false', 'tsc'], ['vitest', 'npx --no-install vitest run', 'vitest']]);
+  assert.equal(validators.map((v) => [v.name, v.argv.join(' '), v.nodeBin]), [['tsc', 'npx --no-install tsc --noEmit --pretty false', 'tsc'], ['vitest', 'npx --no-install vitest run --reporter=tap-flat', 'vitest']]);
 });
 
 test('node:test from the test script; exports and files name the code; eslint only with its config', () => {
