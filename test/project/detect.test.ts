@@ -162,6 +162,20 @@ test('an npm workspace root: the workspace folders are the projects; a single mo
   assert.is(single.p.runner, 'pytest');
 });
 
+test("a workspace root is no node:test project because a package's test imports node:test (its runner is vitest)", () => {
+  const ws = read({
+    'package.json': JSON.stringify({ name: 'merge-tools', private: true, workspaces: ['packages/*'] }),
+    'packages/deep-merge/package.json': JSON.stringify({ name: 'deep-merge', main: './lib/index.cjs', devDependencies: { vitest: '^4.1.0', typescript: '^5.9.0' } }),
+    'packages/deep-merge/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src', 'test'] }),
+    'packages/deep-merge/src/index.ts': 'export const merge = () => ({});\n',
+    'packages/deep-merge/test/merge.test.ts': "import { it, expect } from 'vitest';\n",
+    // describe from node:test, it from vitest: a slip real projects make; vitest still runs the file.
+    'packages/deep-merge/test/utils.test.ts': "import { describe } from 'node:test';\nimport { it } from 'vitest';\n",
+  });
+  assert.equal(ws.profile.projects.map((p) => [p.dir, p.runner]), [['packages/deep-merge', 'vitest']]);
+  assert.equal(ws.validators.map((v) => [v.name, v.cwd]), [['tsc', 'packages/deep-merge'], ['vitest', 'packages/deep-merge']]);
+});
+
 test('the example task fits one call: everything, else the code without tests, else the first code files by name', () => {
   const pf = memoryFiles({ 'pkg/__init__.py': '', 'pkg/a.py': 'a'.repeat(300), 'pkg/b.py': 'b'.repeat(300), 'tests/test_a.py': 't'.repeat(400), 'setup.py': 'setup()\n' });
   const profile = detectProject(pf);
