@@ -169,6 +169,10 @@ test('a monorepo, one validator per package, the same test names in both: the su
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^ {2}fixed {5}node-test-left-pad: pads to the width$/m);
   assert.match(r.stdout, /^ {2}left {6}node-test-zero-pad: pads to the width \(failed before the run too; not charged\)$/m);
+  const runId = /^run (\S+): succeeded/m.exec(r.stdout)?.[1];
+  const shown = runCli(['show', String(runId)], { cwd: repo });
+  assert.match(shown.stdout, /FAIL_TO_PASS: node-test-left-pad: pads to the width$/m);
+  assert.match(shown.stdout, /pre-existing \(not charged\): node-test-zero-pad: pads to the width$/m);
 });
 
 test.run();
