@@ -139,6 +139,22 @@ test('pipe init refuses to overwrite without --force, and changes nothing', asyn
   assert.match(readFileSync(join(repo, '.pipe/config.yaml'), 'utf8'), /kind: Config/);
 });
 
+test('init names the validator whose failures predate any change, apart from one that cannot test', async () => {
+  const dir = makeRepo({
+    'pyproject.toml': '[project]\nname = "units"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n[tool.mypy]\nstrict = false\n',
+    'units/__init__.py': '',
+    'units/convert.py': 'def km_to_miles(km: float) -> float:\n    return km * 0.621371\n\n\nLABEL: int = "miles"\n',
+    'tests/test_convert.py': 'import pint_no_such_module_xyz\nfrom units.convert import km_to_miles\n\n\ndef test_ten_km():\n    assert round(km_to_miles(10), 2) == 6.21\n',
+  });
+  dirs.push(dir);
+  const r = await runCli(['init', '--repo', dir]);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  const text = r.stdout + r.stderr;
+  assert.match(text, /pytest: failed[^\n]*pint_no_such_module_xyz/);
+  assert.match(text, /this environment cannot test: install the missing module/);
+  assert.match(text, /^ {2}mypy already fails before any change: a run is judged against its failures/m);
+});
+
 test('pipe init outside a git repository exits 2', async () => {
   const dir = tempDir('pipe-nogit-');
   dirs.push(dir);
