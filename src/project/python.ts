@@ -150,11 +150,18 @@ function testRoots(r: Reader, py: TomlTable | null): { roots: string[]; evidence
 
 const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_test)\.py$/;
 
+/** Where the project configures pytest, or null. */
+function pytestConfig(r: Reader, py: TomlTable | null): string | null {
+  if (dig(py, 'tool', 'pytest') !== undefined) return 'pyproject.toml [tool.pytest]';
+  if (r.has('pytest.ini')) return 'pytest.ini';
+  if (readIni(r.read('tox.ini')).has('pytest')) return 'tox.ini [pytest]';
+  if (readIni(r.read('setup.cfg')).has('tool:pytest')) return 'setup.cfg [tool:pytest]';
+  return null;
+}
+
 function chooseRunner(r: Reader, py: TomlTable | null, tests: string[]): { runner: TestRunner | null; evidence: string | null } {
-  if (dig(py, 'tool', 'pytest') !== undefined) return { runner: 'pytest', evidence: 'pyproject.toml [tool.pytest]' };
-  if (r.has('pytest.ini')) return { runner: 'pytest', evidence: 'pytest.ini' };
-  if (readIni(r.read('tox.ini')).has('pytest')) return { runner: 'pytest', evidence: 'tox.ini [pytest]' };
-  if (readIni(r.read('setup.cfg')).has('tool:pytest')) return { runner: 'pytest', evidence: 'setup.cfg [tool:pytest]' };
+  const configured = pytestConfig(r, py);
+  if (configured) return { runner: 'pytest', evidence: configured };
   const conftest = r.files.find((f) => /(^|\/)conftest\.py$/.test(f));
   if (conftest) return { runner: 'pytest', evidence: conftest };
   const depFiles = ['pyproject.toml', 'setup.cfg', 'setup.py', 'tox.ini', 'noxfile.py', 'Pipfile', ...r.files.filter((f) => /^requirements[^/]*\.(txt|in)$/.test(f))];
@@ -204,7 +211,8 @@ export function detectPython(pf: ProjectFiles, dir: string, notes: string[] = []
     language: 'python',
     sources: packages.map((p) => under(dir, p)),
     tests: tests.roots.map((t) => under(dir, t)),
-    testsConfigured: tests.configured,
+    // A pytest configuration without testpaths (addopts = --doctest-modules, say) is how the project runs it: left as is.
+    testsConfigured: tests.configured || pytestConfig(r, py) !== null,
     extensions: ['py'],
     importRoots: importRoots.length ? importRoots : [dir || '.'],
     runner: runner.runner,

@@ -14,7 +14,7 @@ export interface DetectedProject {
   sources: string[];
   /** Repo-relative test folders (tests beside the code are covered by `sources`). */
   tests: string[];
-  /** The runner's own configuration names the test folders (pytest's `testpaths`); otherwise they were guessed and the command names them. */
+  /** The project's own configuration decides what the runner collects (pytest's `testpaths`, or any pytest section); otherwise the test folders were guessed and the command names them. */
   testsConfigured?: boolean;
   /** Code file extensions, without the dot, most common first. */
   extensions: string[];

@@ -50,6 +50,24 @@ test('a package at the top level (jwt/) from setup.cfg packages = find:, pytest 
   assert.equal(globs.allowed, ['jwt/**/*.py', 'tests/**/*.py']);
 });
 
+test('pytest is given the guessed test folder, unless the project configures pytest (its addopts may collect doctests in the package)', () => {
+  const guessed = read({
+    'setup.py': 'from setuptools import setup, find_packages\nsetup(name="fares", packages=find_packages(exclude=["tests"]))\n',
+    'requirements-dev.txt': 'pytest\n',
+    'fares/__init__.py': '',
+    'tests/test_fares.py': 'def test_x():\n    pass\n',
+    'bench/test_speed.py': 'def test_speed():\n    pass\n',
+  });
+  assert.equal(guessed.validators.find((v) => v.name === 'pytest')?.argv.slice(-2), ['no:cacheprovider', 'tests']);
+  const configured = read({
+    'setup.py': 'from setuptools import setup, find_packages\nsetup(name="fares", packages=find_packages(exclude=["tests"]))\n',
+    'setup.cfg': '[tool:pytest]\naddopts = --doctest-modules\n',
+    'fares/__init__.py': '',
+    'tests/test_fares.py': 'def test_x():\n    pass\n',
+  });
+  assert.is(configured.validators.find((v) => v.name === 'pytest')?.argv.at(-1), 'no:cacheprovider');
+});
+
 test('unittest when nothing names pytest and the tests are unittest.TestCase classes', () => {
   const { p, validators } = read({
     'pyproject.toml': '[build-system]\nrequires = ["flit_core"]\n\n[project]\nname = "tomlish"\n',
