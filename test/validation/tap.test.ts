@@ -80,4 +80,22 @@ test("vitest's TAP: a test's name leaves out the `# time=…` that changes every
   assert.match(file.reasons.join(' '), /test\/merge\.test\.ts \(failed\)/);
 });
 
+test("from a validator's folder (a monorepo package), vitest's file in a test name is made repo-relative; a plain title is left alone", async () => {
+  const output = `${VITEST([['keeps own keys', true], ['concatenates arrays', false]])}\nok 3 - a title that names no file # time=1.00ms\n`;
+  const repo = makeRepo({ 'packages/merge/out.tap': output, 'packages/merge/test/merge.test.ts': "import { it } from 'vitest';\n" });
+  try {
+    const policy = {
+      apiVersion: 'pipe/v1',
+      kind: 'Policy',
+      safety: { allowed_executables: ['node'] },
+      validators: { 'vitest-merge': { argv: ['node', '-e', "process.stdout.write(require('fs').readFileSync('out.tap','utf8')); process.exit(1)"], parser: 'exit-code', cwd: 'packages/merge' } },
+    } as Policy;
+    const [outcome] = await runValidators({ repo, exec: runCommand, specs: resolveValidatorSpecs(policy, ['vitest-merge'], repo), allowedExecutables: ['node'], maxParallel: 1, failFast: false });
+    assert.equal(outcome.failures.map((f) => f.test), ['packages/merge/test/merge.test.ts > merge > concatenates arrays']);
+    assert.equal(outcome.passedTests, ['a title that names no file', 'packages/merge/test/merge.test.ts > merge > keeps own keys']);
+  } finally {
+    cleanup(repo);
+  }
+});
+
 test.run();
