@@ -147,11 +147,15 @@ export function renderRunSummary(outcome: RunOutcome, options: { color?: boolean
     rows.push(['answer', `${lastAnswer.format.replace('_', ' ')}${kinds.length ? `, normalised: ${kinds.join(', ')} (pipe show ${s.run_id})` : ''}`]);
   }
   const base = baselineResult(outcome);
-  if (base) {
+  const judged = [...outcome.work.attempts].reverse().find((x) => x.baseline)?.baseline;
+  if (base && judged) {
+    // Two validators can name the same test (one per package of a monorepo, run in its folder): say whose it is.
+    const refs = [...judged.fail_to_pass, ...judged.pass_to_fail, ...judged.pre_existing];
+    const named = new Set(refs.map((r) => r.validator)).size > 1 ? (r: { validator: string; test?: string | null; message: string }) => `${r.validator}: ${refName(r)}` : refName;
     rows.push(['baseline', `${base.fail_to_pass.length} fixed, ${base.pass_to_fail.length} new, ${base.pre_existing.length} pre-existing (attempt ${base.attempt}${base.mode === 'targets' ? ', judged by targets' : ''})`]);
-    if (base.fail_to_pass.length) rows.push(['fixed', list(base.fail_to_pass)]);
-    if (base.pass_to_fail.length) rows.push(['new', list(base.pass_to_fail)]);
-    if (base.pre_existing.length) rows.push(['left', `${list(base.pre_existing)} (failed before the run too; not charged)`]);
+    if (judged.fail_to_pass.length) rows.push(['fixed', list(judged.fail_to_pass.map(named))]);
+    if (judged.pass_to_fail.length) rows.push(['new', list(judged.pass_to_fail.map(named))]);
+    if (judged.pre_existing.length) rows.push(['left', `${list(judged.pre_existing.map(named))} (failed before the run too; not charged)`]);
     for (const t of base.targets.filter((x) => x.status !== 'passed')) rows.push(['target', `${t.target}: ${t.status}`]);
   }
   const created = s.steps.filter((st) => st.uses === 'validate').flatMap((st) => ((st.output as { files_created?: string[] } | null)?.files_created ?? []));

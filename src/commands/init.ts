@@ -111,8 +111,10 @@ export default class Init extends PipeCommand {
       if (r.fix) this.say(`    this environment cannot test: ${r.fix} (pipe run stops before any call until it can)`);
     }
     for (const w of result.warnings) this.say(`  warning: ${w}`);
-    if (result.validators.some((r) => r.status === 'failed' && !r.fix)) {
-      this.say('  these failures exist before any change: a run is judged against them (a fix must not add failures; see docs/validation.md)');
+    // Named: next to a validator that cannot test, "these failures" would read as if they were its.
+    const failing = result.validators.filter((r) => r.status === 'failed' && !r.fix).map((r) => r.name);
+    if (failing.length) {
+      this.say(`  ${failing.join(', ')} already ${failing.length === 1 ? 'fails' : 'fail'} before any change: a run is judged against ${failing.length === 1 ? 'its failures' : 'their failures'} (a fix must not add failures; see docs/validation.md)`);
     }
     return result;
   }

@@ -54,11 +54,14 @@ export function renderRun(d: RunDetail): string {
     if (a.passed_validators.length || a.failed_validators.length) lines.push(`    validators passed: ${a.passed_validators.join(', ') || 'none'}; failed: ${a.failed_validators.join(', ') || 'none'}`);
     if (a.baseline) {
       const b = a.baseline;
-      const names = (xs: { test: string | null; message: string }[]) => xs.slice(0, 10).map((x) => x.test ?? x.message.split('\n')[0].slice(0, 120)).join(', ') + (xs.length > 10 ? `, … ${xs.length - 10} more` : '');
+      // Two validators can name the same test (one per package of a monorepo): then each name says whose it is.
+      const several = new Set([...b.fail_to_pass, ...b.pass_to_fail, ...b.pre_existing].map((x) => x.validator)).size > 1;
+      const name = (x: { validator: string; test: string | null; message: string }) => `${several ? `${x.validator}: ` : ''}${x.test ?? x.message.split('\n')[0].slice(0, 120)}`;
+      const names = (xs: { validator: string; test: string | null; message: string }[]) => xs.slice(0, 10).map(name).join(', ') + (xs.length > 10 ? `, … ${xs.length - 10} more` : '');
       lines.push(`    baseline (${b.mode}): ${b.accepted ? 'accepted' : 'not accepted'}`);
       if (b.fail_to_pass.length) lines.push(`      FAIL_TO_PASS: ${names(b.fail_to_pass)}`);
       if (b.pass_to_fail.length) lines.push(`      PASS_TO_FAIL (new): ${names(b.pass_to_fail)}`);
-      if (b.pre_existing.length) lines.push(`      pre-existing (not charged): ${names(b.pre_existing.map((f) => ({ test: f.test ?? null, message: f.message })))}`);
+      if (b.pre_existing.length) lines.push(`      pre-existing (not charged): ${names(b.pre_existing.map((f) => ({ validator: f.validator, test: f.test ?? null, message: f.message })))}`);
       lines.push(`      PASS_TO_PASS: validators ${b.pass_to_pass.validators.join(', ') || 'none'}${b.pass_to_pass.tests.length ? `; ${b.pass_to_pass.tests.length} test(s)` : ''}`);
       for (const t of b.targets) lines.push(`      target ${t.target}: ${t.status}`);
     }

@@ -92,7 +92,9 @@ export function detectNode(pf: ProjectFiles, dir: string, notes: string[] = []):
 
   const tests = TEST_DIRS.filter((d) => files.some((f) => f.startsWith(`${d}/`) && CODE.test(f)) && !sources.includes(d));
   if (tests.length) evidence.push(`tests: ${tests.join(', ')}/ (test folder)`);
-  const runner = chooseRunner(pkg, files, read);
+  // A workspace package's tests are its own (their node:test import says nothing about this folder's runner).
+  const nested = files.filter((f) => f.endsWith('/package.json') && !/(^|\/)node_modules\//.test(f)).map((f) => f.slice(0, -'/package.json'.length));
+  const runner = chooseRunner(pkg, files.filter((f) => !nested.some((d) => f.startsWith(`${d}/`))), read);
   if (runner.evidence) evidence.push(`${runner.runner}: ${runner.evidence}`);
   const checkers: Checker[] = [];
   if (tsconfig || files.includes('tsconfig.json')) {

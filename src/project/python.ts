@@ -133,7 +133,7 @@ function discovered(r: Reader): Declaration | null {
   return null;
 }
 
-function testRoots(r: Reader, py: TomlTable | null): { roots: string[]; evidence: string | null } {
+function testRoots(r: Reader, py: TomlTable | null): { roots: string[]; evidence: string | null; configured: boolean } {
   const configured: [string[], string][] = [
     [stringList(dig(py, 'tool', 'pytest', 'ini_options', 'testpaths')), 'pyproject.toml [tool.pytest.ini_options] testpaths'],
     [iniList(readIni(r.read('pytest.ini')).get('pytest')?.get('testpaths')?.replace(/\s+/g, '\n')), 'pytest.ini testpaths'],
@@ -142,19 +142,26 @@ function testRoots(r: Reader, py: TomlTable | null): { roots: string[]; evidence
   ];
   for (const [paths, evidence] of configured) {
     const roots = paths.map(clean).filter((p) => hasPython(r, p) || r.has(p));
-    if (roots.length) return { roots, evidence };
+    if (roots.length) return { roots, evidence, configured: true };
   }
   const roots = TEST_DIRS.filter((d) => hasPython(r, d));
-  return { roots, evidence: roots.length ? `${roots.join(', ')}/ (test folder)` : null };
+  return { roots, evidence: roots.length ? `${roots.join(', ')}/ (test folder)` : null, configured: false };
 }
 
 const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_test)\.py$/;
 
+/** Where the project configures pytest, or null. */
+function pytestConfig(r: Reader, py: TomlTable | null): string | null {
+  if (dig(py, 'tool', 'pytest') !== undefined) return 'pyproject.toml [tool.pytest]';
+  if (r.has('pytest.ini')) return 'pytest.ini';
+  if (readIni(r.read('tox.ini')).has('pytest')) return 'tox.ini [pytest]';
+  if (readIni(r.read('setup.cfg')).has('tool:pytest')) return 'setup.cfg [tool:pytest]';
+  return null;
+}
+
 function chooseRunner(r: Reader, py: TomlTable | null, tests: string[]): { runner: TestRunner | null; evidence: string | null } {
-  if (dig(py, 'tool', 'pytest') !== undefined) return { runner: 'pytest', evidence: 'pyproject.toml [tool.pytest]' };
-  if (r.has('pytest.ini')) return { runner: 'pytest', evidence: 'pytest.ini' };
-  if (readIni(r.read('tox.ini')).has('pytest')) return { runner: 'pytest', evidence: 'tox.ini [pytest]' };
-  if (readIni(r.read('setup.cfg')).has('tool:pytest')) return { runner: 'pytest', evidence: 'setup.cfg [tool:pytest]' };
+  const configured = pytestConfig(r, py);
+  if (configured) return { runner: 'pytest', evidence: configured };
   const conftest = r.files.find((f) => /(^|\/)conftest\.py$/.test(f));
   if (conftest) return { runner: 'pytest', evidence: conftest };
   const depFiles = ['pyproject.toml', 'setup.cfg', 'setup.py', 'tox.ini', 'noxfile.py', 'Pipfile', ...r.files.filter((f) => /^requirements[^/]*\.(txt|in)$/.test(f))];
@@ -204,6 +211,8 @@ export function detectPython(pf: ProjectFiles, dir: string, notes: string[] = []
     language: 'python',
     sources: packages.map((p) => under(dir, p)),
     tests: tests.roots.map((t) => under(dir, t)),
+    // A pytest configuration without testpaths (addopts = --doctest-modules, say) is how the project runs it: left as is.
+    testsConfigured: tests.configured || pytestConfig(r, py) !== null,
     extensions: ['py'],
     importRoots: importRoots.length ? importRoots : [dir || '.'],
     runner: runner.runner,

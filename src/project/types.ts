@@ -14,6 +14,8 @@ export interface DetectedProject {
   sources: string[];
   /** Repo-relative test folders (tests beside the code are covered by `sources`). */
   tests: string[];
+  /** The project's own configuration decides what the runner collects (pytest's `testpaths`, or any pytest section); otherwise the test folders were guessed and the command names them. */
+  testsConfigured?: boolean;
   /** Code file extensions, without the dot, most common first. */
   extensions: string[];
   /** Python: folders the packages import from, repo-relative ('' for the project folder itself is its dir). */

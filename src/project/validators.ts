@@ -27,11 +27,17 @@ function unittestArgv(pf: ProjectFiles, p: DetectedProject): string[] {
   return ['python3', '-m', 'unittest', 'discover', '-s', start, ...(pf.files.includes(`${root}/__init__.py`) ? ['-t', '.'] : [])];
 }
 
+/** The test folders as arguments when no `testpaths` names them: bare pytest collects every test_*.py below the folder (benchmarks, scripts, vendored code). */
+function pytestArgv(p: DetectedProject): string[] {
+  const folders = p.testsConfigured ? [] : p.tests.map((t) => (p.dir ? t.slice(p.dir.length + 1) : t));
+  return ['python3', '-m', 'pytest', '-q', '-rfE', '-p', 'no:cacheprovider', ...folders];
+}
+
 function plan(pf: ProjectFiles, p: DetectedProject, tool: TestRunner | Checker): Omit<ValidatorPlan, 'name' | 'cwd' | 'tool'> {
   const npx = (bin: string, args: string[]) => ({ argv: ['npx', '--no-install', bin, ...args], nodeBin: bin });
   switch (tool) {
     case 'pytest':
-      return { argv: ['python3', '-m', 'pytest', '-q', '-rfE', '-p', 'no:cacheprovider'], parser: 'pytest', timeout_s: 300, cost: 'expensive', nodeBin: null, isTest: true };
+      return { argv: pytestArgv(p), parser: 'pytest', timeout_s: 300, cost: 'expensive', nodeBin: null, isTest: true };
     case 'unittest':
       return { argv: unittestArgv(pf, p), parser: 'unittest', timeout_s: 300, cost: 'expensive', nodeBin: null, isTest: true };
     case 'ruff':
@@ -50,7 +56,8 @@ function plan(pf: ProjectFiles, p: DetectedProject, tool: TestRunner | Checker):
     case 'eslint':
       return { ...npx('eslint', ['--format', 'json', '.']), parser: 'eslint', timeout_s: 300, cost: 'cheap', isTest: false };
     case 'vitest':
-      return { ...npx('vitest', ['run']), parser: 'exit-code', timeout_s: 600, cost: 'expensive', isTest: true };
+      // TAP names each failing test, so a test that failed before the patch is told from one it broke (an exit code cannot).
+      return { ...npx('vitest', ['run', '--reporter=tap-flat']), parser: 'exit-code', timeout_s: 600, cost: 'expensive', isTest: true };
     case 'jest':
       return { ...npx('jest', ['--ci']), parser: 'exit-code', timeout_s: 600, cost: 'expensive', isTest: true };
     case 'node-test': {

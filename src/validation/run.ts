@@ -1,9 +1,10 @@
 // Runs a set of validators: cheap ones start first, up to max_parallel at once, optional
 // fail-fast; results come back in the order the names were given, whatever finished first.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exec } from '../exec/run.js';
 import { denialAdvice, recogniseDenials, type SandboxRecord } from '../exec/sandbox/index.js';
-import { failureId, getParser, passedTests, sortFailures } from '../exec/validators/index.js';
+import { failureId, getParser, passedTests, sortFailures, tapTestLine } from '../exec/validators/index.js';
 import type { Failure } from './types.js';
 import { costRank, type ValidatorSpec } from './specs.js';
 import type { ValidatorSandboxPlan } from './sandbox.js';
@@ -110,16 +111,26 @@ function tapFailures(text: string, max: number): string {
 }
 
 /**
+ * vitest names a test by its file relative to where it ran (`test/a.test.ts > suite > test`).
+ * From a validator's folder (a monorepo package) that file is made repo-relative, so two
+ * packages' tests differ and a target names the file as the repository does.
+ */
+function repoRelativeTestName(name: string, repo: string, cwd: string): string {
+  const head = name.split(' > ')[0];
+  return cwd && head !== name && existsSync(join(repo, cwd, head)) ? `${cwd}/${name}` : name;
+}
+
+/**
  * A failed command whose output is TAP gives one failure per failing test, identified by
  * the test's name, so attempts can be compared test by test (fewer failing tests is
  * progress) instead of as one opaque exit code.
  */
-function tapTestFailures(spec: ValidatorSpec, stdout: string): Failure[] {
+function tapTestFailures(spec: ValidatorSpec, stdout: string, repo: string): Failure[] {
   const failures: Failure[] = [];
   for (const line of stdout.split(/\r?\n/)) {
-    const m = /^\s*not ok \d+\s*(?:-\s*)?(.*?)\s*(?:#\s*(?:TODO|SKIP)\b.*)?$/i.exec(line);
-    if (!m || /#\s*(TODO|SKIP)\b/i.test(line)) continue;
-    const name = m[1] || line.trim();
+    const tap = /^\s*not ok \d+/.test(line) ? tapTestLine(line) : null;
+    if (!tap) continue;
+    const name = repoRelativeTestName(tap.name || line.trim(), repo, spec.cwd);
     if (failures.some((f) => f.message.startsWith(`${name}:`) || f.message === name)) continue;
     const detail = tapFailures(stdout.slice(stdout.indexOf(line)), 1).split('\n').slice(1).map((l) => l.trim()).join(' ');
     failures.push({ validator: spec.name, id: failureId(spec.name, 'test-failure', null, name), category: 'test-failure', file: null, line: null, message: detail ? `${name}: ${detail}` : name, test: name });
@@ -187,7 +198,7 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
       let failures = r.timedOut
         ? []
         : getParser(spec.parser)({ validator: spec.name, exitCode: r.exitCode, timedOut: r.timedOut, stdout, stderr, repo: options.repo, cwd: spec.cwd });
-      if (r.failed && failures.length === 0 && !r.timedOut && !r.spawnError) failures = tapTestFailures(spec, stdout);
+      if (r.failed && failures.length === 0 && !r.timedOut && !r.spawnError) failures = tapTestFailures(spec, stdout, options.repo);
       if (r.failed && failures.length === 0) failures = [genericFailure(spec, { ...r, stdout, stderr, truncated })];
       // A failure the sandbox caused is named as such, with the way to allow it.
       const denials = r.failed && box.rules ? recogniseDenials(`${stderr}\n${stdout}`, box.rules) : [];
@@ -210,7 +221,7 @@ function commandJob(options: RunValidatorsOptions, spec: ValidatorSpec, order: n
         note: r.timedOut ? 'timed out' : r.spawnError ? `could not start: ${r.spawnError}` : denials.length ? denials.map((d) => d.message).join('; ') : null,
         sandbox: box.record,
         denials: denials.map((d) => d.message),
-        passedTests: passedTests(stdout),
+        passedTests: passedTests(stdout)?.map((t) => repoRelativeTestName(t, options.repo, spec.cwd)).sort() ?? null,
         stdout: redact(stdout),
         stderr: redact(stderr),
         spawnError: r.spawnError ?? null,

@@ -55,7 +55,12 @@ test('node --test project: init detects node:test; a failing npm test names the 
 });
 
 test('running the example task straight after init does a dry run and says which provider to configure or where the fake script goes', () => {
-  const repo = makeRepo({ 'package.json': '{ "name": "m", "scripts": { "test": "node --test" } }\n', 'src/a.js': 'export const a = 1;\n' });
+  // With a test to run: a `node --test` that finds none cannot test, and the run would stop at the baseline (test/validation/baseline.test.ts).
+  const repo = makeRepo({
+    'package.json': '{ "name": "m", "type": "module", "scripts": { "test": "node --test" } }\n',
+    'src/a.js': 'export const a = 1;\n',
+    'test/a.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { a } from '../src/a.js';\ntest('a is one', () => assert.equal(a, 1));\n",
+  });
   try {
     assert.is(runCli(['init', '--no-baseline'], { cwd: repo }).code, 0);
     const r = runCli(['run', 'tasks/example.yaml'], { cwd: repo });

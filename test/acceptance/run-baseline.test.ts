@@ -145,4 +145,34 @@ test('an unrelated failure from before: a correct fix is accepted, a regression 
   assert.is(baselineEvent?.cached, true, 'the unchanged tree was not tested twice');
 });
 
+test('a monorepo, one validator per package, the same test names in both: the summary says which package a fixed or left test belongs to', () => {
+  const PAD = "export function padStart(text, width, fill = ' ') {\n  return text.length >= width ? text : fill.repeat(width - text.length - 1) + text;\n}\n";
+  const TESTS = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { padStart } from '../src/pad.js';\n\ntest('pads to the width', () => {\n  assert.equal(padStart('7', 3, '0'), '007');\n});\n\ntest('leaves long text alone', () => {\n  assert.equal(padStart('1234', 3), '1234');\n});\n";
+  const pkg = (name: string) => JSON.stringify({ name, type: 'module', scripts: { test: 'node --test' } });
+  const repo = makeRepo({
+    'package.json': JSON.stringify({ name: 'pads', private: true, workspaces: ['packages/*'] }),
+    'packages/left-pad/package.json': pkg('left-pad'),
+    'packages/left-pad/src/pad.js': PAD,
+    'packages/left-pad/test/pad.test.js': TESTS,
+    'packages/zero-pad/package.json': pkg('zero-pad'),
+    'packages/zero-pad/src/pad.js': PAD,
+    'packages/zero-pad/test/pad.test.js': TESTS,
+  });
+  dirs.push(repo);
+  const validator = (dir: string) => `  node-test-${dir}:\n    argv: [node, --test, --test-reporter=tap]\n    cwd: packages/${dir}\n    timeout_s: 120\n`;
+  writeFiles(repo, {
+    'mono.yaml': `apiVersion: pipe/v1\nkind: Policy\nsafety:\n  allowed_executables: [git, node]\nvalidators:\n${validator('left-pad')}${validator('zero-pad')}${NO_REVIEWER}`,
+    'tasks/fx/fix.patch': '--- a/packages/left-pad/src/pad.js\n+++ b/packages/left-pad/src/pad.js\n@@ -1,3 +1,3 @@\n export function padStart(text, width, fill = \' \') {\n-  return text.length >= width ? text : fill.repeat(width - text.length - 1) + text;\n+  return text.length >= width ? text : fill.repeat(width - text.length) + text;\n }\n',
+    'tasks/t.yaml': 'apiVersion: pipe/v1\nkind: Task\nid: fix-left-pad\ngoal: padStart pads one character short in left-pad\nintent: bugfix\npipeline: fix\nallowed_files: ["packages/left-pad/src/**/*.js"]\ncontext_files: ["packages/left-pad/src/pad.js"]\nvalidators: [node-test-left-pad, node-test-zero-pad]\nmax_attempts: 1\nfake:\n  responses:\n    - patch_file: fx/fix.patch\n',
+  });
+  const r = runCli(['run', 'tasks/t.yaml', '--policy', 'mono.yaml'], { cwd: repo });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^ {2}fixed {5}node-test-left-pad: pads to the width$/m);
+  assert.match(r.stdout, /^ {2}left {6}node-test-zero-pad: pads to the width \(failed before the run too; not charged\)$/m);
+  const runId = /^run (\S+): succeeded/m.exec(r.stdout)?.[1];
+  const shown = runCli(['show', String(runId)], { cwd: repo });
+  assert.match(shown.stdout, /FAIL_TO_PASS: node-test-left-pad: pads to the width$/m);
+  assert.match(shown.stdout, /pre-existing \(not charged\): node-test-zero-pad: pads to the width$/m);
+});
+
 test.run();

@@ -85,6 +85,17 @@ test('src layout: the package under src/, tests from testpaths, src first on PYT
   assert.equal(policy.validation, { python_path: ['src'] });
 });
 
+test('top-level package without testpaths: pytest is given the tests folder, so a fuzz harness in extra/ is not collected and the baseline passes', async () => {
+  const dir = fixtureRepo('py-flat-extra');
+  const out = await init(dir);
+  assert.equal(out.projects[0].sources, ['csvcols']);
+  assert.equal(out.projects[0].tests, ['tests']);
+  const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
+  assert.equal(policy.validators.pytest.argv, ['python3', '-m', 'pytest', '-q', '-rfE', '-p', 'no:cacheprovider', 'tests']);
+  // extra/test_fuzz.py imports atheris, which is not installed: collected, it would stop every run before any call.
+  assert.equal(out.baseline.validators.map((b: { name: string; status: string }) => [b.name, b.status]), [['pytest', 'passed']]);
+});
+
 test('monorepo folder: one project per folder, validators run in their folder, and both pass as the baseline', async () => {
   const dir = fixtureRepo('monorepo');
   const out = await init(dir);
@@ -110,7 +121,8 @@ test('TypeScript with vitest: src/ from tsconfig include (main points at dist/);
   assert.match(out.validators_left_out[1].why, /node_modules\/\.bin\/vitest is missing: run npm install/);
   assert.equal(assertGlobsMatch(dir).allowed, ['src/**/*.ts', 'test/**/*.ts']);
   const policy = parse(readFileSync(join(dir, '.pipe/policy.yaml'), 'utf8'));
-  assert.equal(policy.validators.vitest.argv, ['npx', '--no-install', 'vitest', 'run']);
+  // TAP, so a vitest test that failed before the change is told from one the patch broke.
+  assert.equal(policy.validators.vitest.argv, ['npx', '--no-install', 'vitest', 'run', '--reporter=tap-flat']);
 });
 
 test('pipe init refuses to overwrite without --force, and changes nothing', async () => {
@@ -125,6 +137,22 @@ test('pipe init refuses to overwrite without --force, and changes nothing', asyn
   const forced = await runCli(['init', '--repo', repo, '--force', '--json', '--no-baseline']);
   assert.is(forced.code, 0, forced.stderr);
   assert.match(readFileSync(join(repo, '.pipe/config.yaml'), 'utf8'), /kind: Config/);
+});
+
+test('init names the validator whose failures predate any change, apart from one that cannot test', async () => {
+  const dir = makeRepo({
+    'pyproject.toml': '[project]\nname = "units"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n[tool.mypy]\nstrict = false\n',
+    'units/__init__.py': '',
+    'units/convert.py': 'def km_to_miles(km: float) -> float:\n    return km * 0.621371\n\n\nLABEL: int = "miles"\n',
+    'tests/test_convert.py': 'import pint_no_such_module_xyz\nfrom units.convert import km_to_miles\n\n\ndef test_ten_km():\n    assert round(km_to_miles(10), 2) == 6.21\n',
+  });
+  dirs.push(dir);
+  const r = await runCli(['init', '--repo', dir]);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  const text = r.stdout + r.stderr;
+  assert.match(text, /pytest: failed[^\n]*pint_no_such_module_xyz/);
+  assert.match(text, /this environment cannot test: install the missing module/);
+  assert.match(text, /^ {2}mypy already fails before any change: a run is judged against its failures/m);
 });
 
 test('pipe init outside a git repository exits 2', async () => {

@@ -50,6 +50,24 @@ test('a package at the top level (jwt/) from setup.cfg packages = find:, pytest 
   assert.equal(globs.allowed, ['jwt/**/*.py', 'tests/**/*.py']);
 });
 
+test('pytest is given the guessed test folder, unless the project configures pytest (its addopts may collect doctests in the package)', () => {
+  const guessed = read({
+    'setup.py': 'from setuptools import setup, find_packages\nsetup(name="fares", packages=find_packages(exclude=["tests"]))\n',
+    'requirements-dev.txt': 'pytest\n',
+    'fares/__init__.py': '',
+    'tests/test_fares.py': 'def test_x():\n    pass\n',
+    'bench/test_speed.py': 'def test_speed():\n    pass\n',
+  });
+  assert.equal(guessed.validators.find((v) => v.name === 'pytest')?.argv.slice(-2), ['no:cacheprovider', 'tests']);
+  const configured = read({
+    'setup.py': 'from setuptools import setup, find_packages\nsetup(name="fares", packages=find_packages(exclude=["tests"]))\n',
+    'setup.cfg': '[tool:pytest]\naddopts = --doctest-modules\n',
+    'fares/__init__.py': '',
+    'tests/test_fares.py': 'def test_x():\n    pass\n',
+  });
+  assert.is(configured.validators.find((v) => v.name === 'pytest')?.argv.at(-1), 'no:cacheprovider');
+});
+
 test('unittest when nothing names pytest and the tests are unittest.TestCase classes', () => {
   const { p, validators } = read({
     'pyproject.toml': '[build-system]\nrequires = ["flit_core"]\n\n[project]\nname = "tomlish"\n',
@@ -104,7 +122,7 @@ test('TypeScript: main points at dist/ (not in the repo), tsconfig include gives
   assert.is(p.runner, 'vitest');
   assert.equal(p.checkers, ['tsc']);
   assert.equal(globs.allowed, ['src/**/*.ts', 'test/**/*.ts']);
-  assert.equal(validators.map((v) => [v.name, v.argv.join(' '), v.nodeBin]), [['tsc', 'npx --no-install tsc --noEmit --pretty false', 'tsc'], ['vitest', 'npx --no-install vitest run', 'vitest']]);
+  assert.equal(validators.map((v) => [v.name, v.argv.join(' '), v.nodeBin]), [['tsc', 'npx --no-install tsc --noEmit --pretty false', 'tsc'], ['vitest', 'npx --no-install vitest run --reporter=tap-flat', 'vitest']]);
 });
 
 test('node:test from the test script; exports and files name the code; eslint only with its config', () => {
@@ -160,6 +178,20 @@ test('an npm workspace root: the workspace folders are the projects; a single mo
   const single = read({ 'pyproject.toml': '[project]\nname = "six"\n', 'six.py': '', 'setup.py': '', 'test_six.py': 'def test(): pass\n' });
   assert.equal(single.p.sources, ['six.py']);
   assert.is(single.p.runner, 'pytest');
+});
+
+test("a workspace root is no node:test project because a package's test imports node:test (its runner is vitest)", () => {
+  const ws = read({
+    'package.json': JSON.stringify({ name: 'merge-tools', private: true, workspaces: ['packages/*'] }),
+    'packages/deep-merge/package.json': JSON.stringify({ name: 'deep-merge', main: './lib/index.cjs', devDependencies: { vitest: '^4.1.0', typescript: '^5.9.0' } }),
+    'packages/deep-merge/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src', 'test'] }),
+    'packages/deep-merge/src/index.ts': 'export const merge = () => ({});\n',
+    'packages/deep-merge/test/merge.test.ts': "import { it, expect } from 'vitest';\n",
+    // describe from node:test, it from vitest: a slip real projects make; vitest still runs the file.
+    'packages/deep-merge/test/utils.test.ts': "import { describe } from 'node:test';\nimport { it } from 'vitest';\n",
+  });
+  assert.equal(ws.profile.projects.map((p) => [p.dir, p.runner]), [['packages/deep-merge', 'vitest']]);
+  assert.equal(ws.validators.map((v) => [v.name, v.cwd]), [['tsc', 'packages/deep-merge'], ['vitest', 'packages/deep-merge']]);
 });
 
 test('the example task fits one call: everything, else the code without tests, else the first code files by name', () => {

@@ -118,6 +118,28 @@ test('no tests collected, a missing python module and a timeout cannot test', as
   assert.match(report.problems[1].line, /No module named pipe_no_such_tool_xyz/);
 });
 
+test('a test runner that found no test passes, having checked nothing: that is no baseline, unless the task names the tests it adds', async () => {
+  // A TypeScript package tested with node:test: node 20's `node --test` looks for *.test.js and finds none.
+  const dir = repo({
+    'package.json': JSON.stringify({ name: 'slugs', type: 'module', scripts: { test: 'node --test' } }),
+    'src/slug.ts': 'export const slug = (s: string): string => s.toLowerCase().replace(/\\s+/g, "-");\n',
+    'test/slug.test.ts': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slug } from '../src/slug.ts';\n\ntest('spaces become dashes', () => {\n  assert.equal(slug('A b'), 'a-b');\n});\n",
+    'legacy/tests/__init__.py': '',
+  });
+  const p = policy({
+    'node-test': { argv: ['node', '--test'], parser: 'exit-code' },
+    unittest: { argv: ['python3', '-m', 'unittest', 'discover', '-s', 'legacy/tests'], parser: 'unittest' },
+  });
+  const report = await runBaseline({ repoRoot: dir, validators: ['node-test', 'unittest'], policy: p });
+  assert.is(report.status, 'environment-error');
+  assert.equal(report.problems.map((x) => [x.validator, x.kind]), [['node-test', 'no-tests'], ['unittest', 'no-tests']]);
+  assert.is(report.problems[0].line, '# tests 0');
+  assert.match(report.problems[1].line, /^Ran 0 tests in /);
+  assert.match(report.problems[0].fix, /ran no test/);
+  const adding = await runBaseline({ repoRoot: dir, validators: ['node-test'], policy: p, targets: ['spaces become dashes'] });
+  assert.is(adding.status, 'ready');
+});
+
 test('src layout: src/ goes first on PYTHONPATH; validation.python_path overrides; outside the repo is refused', () => {
   const dir = repo({ 'src/sig/__init__.py': '', 'tests/test_sig.py': '' });
   assert.equal(pythonImportRoots(dir, policy({})), ['src']);

@@ -11,7 +11,7 @@ import { parseUnittest } from './unittest.js';
 
 export type { OutputParser, ParseInput, ParserName } from './common.js';
 export { failureId, makeFailure, normaliseMessage, sortFailures, toRepoPath } from './common.js';
-export { passedTests } from './passed.js';
+export { passedTests, tapTestLine } from './passed.js';
 export { firstPytestErrorLine } from './pytest.js';
 
 export const PARSERS: Readonly<Record<ParserName, OutputParser>> = Object.freeze({

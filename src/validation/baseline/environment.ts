@@ -7,6 +7,8 @@ import { targetMatches } from './targets.js';
 import type { BaselineValidator, EnvironmentProblem } from './types.js';
 
 const DOWNLOAD = /npx canceled due to missing packages|need to install the following packages|npm (?:ERR!|error) (?:code E404|404\b|could not determine executable)|ENOTCACHED|request to https?:\/\/registry\.\S+ failed/i;
+/** A runner's own count of zero tests: node --test (TAP `# tests 0`, spec `ℹ tests 0`), unittest (`Ran 0 tests`). */
+const NO_TESTS = /^(?:# tests 0|ℹ tests 0|Ran 0 tests in \S+)$/m;
 const SCRIPT_NOT_FOUND = /^(?:sh|bash|\/bin\/sh)(?:: \d+)?: (?:line \d+: )?(\S+): (?:command )?not found/m;
 
 function isPytest(v: BaselineValidator, parser: string): boolean {
@@ -22,6 +24,12 @@ export function environmentProblems(v: BaselineValidator, parser: string, target
   const out = `${v.stdout}\n${v.stderr}`;
   const problem = (kind: EnvironmentProblem['kind'], line: string, fix: string): EnvironmentProblem[] => [{ validator: v.name, kind, line: line.trim().slice(0, 400), fix }];
   if (v.status === 'skipped') return problem('cancelled', v.note ?? 'not run', 'run again');
+  // A test runner that found no test exits 0 (node --test on node 20 looks for *.test.js, not
+  // *.test.ts; unittest before 3.12, 5 after): green, having checked nothing. Unless the task brings the tests.
+  const none = v.status === 'passed' || v.exit_code === 5 ? NO_TESTS.exec(out) : null;
+  if (none && !targets.length) {
+    return problem('no-tests', none[0], `it ran no test, so it checks nothing: make validators.${v.name}.argv and cwd find the test files (node 20's \`node --test\` finds *.test.js, not *.test.ts), or, if the task adds the first tests, name them in the task's targets`);
+  }
   if (v.status === 'passed') return [];
   if (v.timed_out) return problem('timeout', `timed out (${v.note ?? 'timeout_s'})`, `raise validators.${v.name}.timeout_s in the policy, or make the check faster`);
   if (v.note?.startsWith('could not start')) return problem('not-found', v.note, `install '${v.argv[0]}' or fix validators.${v.name}.argv`);

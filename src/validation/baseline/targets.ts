@@ -10,6 +10,7 @@ export function targetMatches(target: string, f: Pick<Failure, 'validator' | 'te
 
 /** True when `target` names this passing test id. */
 export function targetMatchesTest(target: string, test: string): boolean {
-  // pytest node ids nest with `::` and parametrize with `[`; unittest ids are dotted (tests.test_calc.AddTest.test_add).
-  return test === target || test.startsWith(`${target}::`) || test.startsWith(`${target}[`) || (!target.includes('/') && test.startsWith(`${target}.`));
+  // pytest node ids nest with `::` and parametrize with `[`; unittest ids are dotted (tests.test_calc.AddTest.test_add);
+  // vitest's TAP names nest with ` > ` (test/merge.test.ts > merge > concatenates arrays).
+  return test === target || test.startsWith(`${target}::`) || test.startsWith(`${target}[`) || test.startsWith(`${target} > `) || (!target.includes('/') && test.startsWith(`${target}.`));
 }
