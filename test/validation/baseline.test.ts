@@ -140,6 +140,32 @@ test('a test runner that found no test passes, having checked nothing: that is n
   assert.is(adding.status, 'ready');
 });
 
+test('a node package that is not installed (tsx for --import, a bare import) cannot test; a missing file of the repository itself is a test failure', async () => {
+  // A TypeScript package whose dependencies were never installed: `node --import tsx` cannot start.
+  const dir = repo({
+    'package.json': JSON.stringify({ name: 'invoices', type: 'module', scripts: { test: 'node --import tsx --test test/total.test.ts' } }),
+    'src/total.ts': 'export const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 1);\n',
+    'test/total.test.ts': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { total } from '../src/total.ts';\n\ntest('sums', () => {\n  assert.equal(total([1, 2]), 3);\n});\n",
+    'test/legacy.test.cjs': "const { test } = require('node:test');\nconst leftPad = require('left-pad-not-installed');\ntest('pads', () => {});\n",
+    'test/new.test.mjs': "import { test } from 'node:test';\nimport { format } from '../src/format.mjs';\ntest('formats', () => {});\n",
+  });
+  const p = policy({
+    unit: { argv: ['node', '--import', 'tsx', '--test', '--test-reporter=tap', 'test/total.test.ts'], parser: 'exit-code' },
+    cjs: { argv: ['node', '--test', 'test/legacy.test.cjs'], parser: 'exit-code' },
+    created: { argv: ['node', '--test', 'test/new.test.mjs'], parser: 'exit-code' },
+  });
+  const report = await runBaseline({ repoRoot: dir, validators: ['unit', 'cjs', 'created'], policy: p });
+  assert.is(report.status, 'environment-error');
+  assert.equal(report.problems.map((x) => [x.validator, x.kind]), [['unit', 'missing-module'], ['cjs', 'missing-module']]);
+  assert.match(report.problems[0].line, /Cannot find package 'tsx' imported from/);
+  assert.match(report.problems[0].fix, /npm ci.*'tsx' is in node_modules/);
+  assert.match(report.problems[1].line, /Cannot find module 'left-pad-not-installed'/);
+  // '../src/format.mjs' does not exist yet: the task may be to write it, so that is a failure to fix, not the environment.
+  const created = report.validators.find((v) => v.name === 'created')!;
+  assert.is(created.status, 'failed');
+  assert.match(`${created.stdout}${created.stderr}`, /Cannot find module/);
+});
+
 test('src layout: src/ goes first on PYTHONPATH; validation.python_path overrides; outside the repo is refused', () => {
   const dir = repo({ 'src/sig/__init__.py': '', 'tests/test_sig.py': '' });
   assert.equal(pythonImportRoots(dir, policy({})), ['src']);

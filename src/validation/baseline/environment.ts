@@ -9,6 +9,10 @@ import type { BaselineValidator, EnvironmentProblem } from './types.js';
 const DOWNLOAD = /npx canceled due to missing packages|need to install the following packages|npm (?:ERR!|error) (?:code E404|404\b|could not determine executable)|ENOTCACHED|request to https?:\/\/registry\.\S+ failed/i;
 /** A runner's own count of zero tests: node --test (TAP `# tests 0`, spec `ℹ tests 0`), unittest (`Ran 0 tests`). */
 const NO_TESTS = /^(?:# tests 0|ℹ tests 0|Ran 0 tests in \S+)$/m;
+// Node could not resolve an installed package (ESM: `Cannot find package 'x' imported from`;
+// CommonJS: `Cannot find module 'x'` with a bare name): the dependencies are not installed.
+// A relative or absolute module ('../src/new.js') may be the very file the task is to write.
+const NODE_PACKAGE_MISSING = /Cannot find package '([^']+)' imported from|Error: Cannot find module '((?![./])(?![A-Za-z]:)[^']+)'/;
 const SCRIPT_NOT_FOUND = /^(?:sh|bash|\/bin\/sh)(?:: \d+)?: (?:line \d+: )?(\S+): (?:command )?not found/m;
 
 function isPytest(v: BaselineValidator, parser: string): boolean {
@@ -41,6 +45,12 @@ export function environmentProblems(v: BaselineValidator, parser: string, target
   const moduleMissing = /^(\S*python\S*): No module named (\S+)$/m.exec(out);
   if (moduleMissing && v.argv.includes('-m')) {
     return problem('missing-module', moduleMissing[0], `install ${moduleMissing[2]} for ${v.argv[0]} (e.g. \`${v.argv[0]} -m pip install ${moduleMissing[2]}\`), or point the validator at the interpreter that has it`);
+  }
+  const nodeMissing = NODE_PACKAGE_MISSING.exec(out);
+  if (nodeMissing) {
+    const name = nodeMissing[1] ?? nodeMissing[2];
+    const line = lines(out).find((l) => NODE_PACKAGE_MISSING.test(l))?.replace(/^#\s*/, '') ?? nodeMissing[0];
+    return problem('missing-module', line, `install the repository's dependencies (\`npm ci\` or \`npm install\`) so '${name}' is in node_modules; no patch can install it`);
   }
   const notFound = SCRIPT_NOT_FOUND.exec(out);
   if (notFound || v.exit_code === 127) {

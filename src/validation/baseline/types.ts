@@ -8,7 +8,7 @@ export type BaselineMode = 'always' | 'cached' | 'off';
 /** Why the validators cannot test this repository here. */
 export type EnvironmentProblemKind =
   | 'not-found' // the command (or the tool a script calls) is not installed
-  | 'missing-module' // `python -m X` without X
+  | 'missing-module' // `python -m X` without X, or a node package not installed
   | 'download' // npx/npm would fetch the tool from the registry
   | 'timeout'
   | 'collection-error' // pytest could not import a test module (ran no test)
