@@ -40,7 +40,8 @@ export function trackedChanges(before: TrackedSnapshot, after: TrackedSnapshot):
  * later, outside the sandbox, and rollback leaves it, so the run names it.
  */
 export async function snapshotUntracked(exec: Exec, repo: string): Promise<Set<string>> {
-  const r = await git(exec, repo, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all']);
-  if (r.failed) throw new Error(`git status failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  return new Set(r.stdout.split('\0').filter((rec) => rec.startsWith('?? ')).map((rec) => rec.slice(3)));
+  // git's own list of untracked, not ignored files: unlike `git status` it does not diff the tracked ones.
+  const r = await git(exec, repo, ['ls-files', '-z', '--others', '--exclude-standard']);
+  if (r.failed) throw new Error(`git ls-files failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  return new Set(r.stdout.split('\0').filter(Boolean));
 }
